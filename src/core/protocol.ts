@@ -1,0 +1,64 @@
+/**
+ * The one protocol between the main thread (KernelClient) and the kernel worker. Both sides
+ * import this file; requests carry an id and every event names the request it belongs to.
+ */
+import type { CellId, RequestId } from '../lib/ids';
+import type { DisplayBundle, ErrorOutput } from './outputs';
+import type { RunStatus } from './notebook/types';
+
+export const BACKENDS = ['wasm', 'webgl', 'cpu', 'webgpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+/** 'auto' lets the kernel pick the fastest backend that works on this machine. */
+export type BackendChoice = BackendName | 'auto';
+
+export type KernelRequest =
+  | {
+      readonly type: 'init';
+      readonly id: RequestId;
+      readonly backend: BackendChoice;
+      /** Where the app is served from: wasm binaries and sample data are fetched relative to it. */
+      readonly baseUrl: string;
+      /** One Int32 shared with the main thread; non-zero means "interrupt". Absent without cross-origin isolation. */
+      readonly interruptFlag: SharedArrayBuffer | null;
+    }
+  | {
+      readonly type: 'execute';
+      readonly id: RequestId;
+      readonly cellId: CellId;
+      readonly source: string;
+      readonly executionCount: number;
+    }
+  | { readonly type: 'set-backend'; readonly id: RequestId; readonly backend: BackendChoice }
+  | { readonly type: 'memory'; readonly id: RequestId };
+
+export type KernelMemory = { readonly numTensors: number; readonly numBytes: number };
+
+export type KernelEvent =
+  | {
+      readonly type: 'ready';
+      readonly requestId: RequestId;
+      readonly backend: BackendName;
+      readonly tfVersion: string;
+      /** Samples per second measured per backend, when the automatic choice ran a benchmark. */
+      readonly benchmark?: Readonly<Partial<Record<BackendName, number>>>;
+    }
+  | { readonly type: 'stream'; readonly requestId: RequestId; readonly name: 'stdout' | 'stderr'; readonly text: string }
+  | {
+      readonly type: 'display';
+      readonly requestId: RequestId;
+      readonly bundle: DisplayBundle;
+      readonly displayId?: string;
+      readonly isResult?: boolean;
+    }
+  | { readonly type: 'error'; readonly requestId: RequestId; readonly error: ErrorOutput }
+  | { readonly type: 'memory'; readonly requestId: RequestId; readonly memory: KernelMemory }
+  | {
+      readonly type: 'done';
+      readonly requestId: RequestId;
+      readonly status: RunStatus;
+      readonly durationMs: number;
+      readonly memory: KernelMemory;
+    };
+
+export type KernelRequestType = KernelRequest['type'];
+export type KernelEventType = KernelEvent['type'];
