@@ -1,0 +1,27 @@
+import { useStore } from '../state/create-store';
+import { appStore } from '../state/app-store';
+import { Sidebar } from '../features/sidebar/Sidebar';
+import { NotebookView } from '../features/notebook/NotebookView';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { Toasts } from './Toasts';
+
+export function App() {
+  const controller = useStore(appStore, (state) => state.controller);
+  const dialog = useStore(appStore, (state) => state.dialog);
+  const storage = useStore(appStore, (state) => state.storage);
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className="main-column">
+        {storage.status === 'unavailable' && (
+          <div className="banner error" role="alert" data-testid="storage-banner">
+            {storage.message} Kiln keeps working in memory, but nothing is saved: export your notebook before closing this tab.
+          </div>
+        )}
+        {controller ? <NotebookView key={controller.session.id} controller={controller} /> : <div className="loading">Opening notebook…</div>}
+      </div>
+      {dialog === 'shortcuts' && <ShortcutsDialog />}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { createContext, useContext } from 'react';
+import type { NotebooksRepository } from '../store/notebooks-repo';
+import type { Workspace } from '../state/workspace';
+import { invariant } from '../lib/invariant';
+
+/** Long-lived objects made once by main.tsx and handed to the tree. */
+export type Services = {
+  readonly workspace: Workspace;
+  /** Null when IndexedDB is unavailable: Kiln then works in memory and says so. */
+  readonly repository: NotebooksRepository | null;
+};
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  invariant(services, 'useServices outside <ServicesContext>');
+  return services;
+}

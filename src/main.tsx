@@ -1,0 +1,56 @@
+/**
+ * Composition root: opens the store, picks the notebook to show and renders the app. Heavy
+ * libraries (Monaco, plotly, the kernel with tfjs and danfo) load later, on demand.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { NotebookId } from './lib/ids';
+import { KilnDatabase } from './store/schema';
+import { NotebooksRepository } from './store/notebooks-repo';
+import { toStorageError } from './store/storage-errors';
+import { appStore } from './state/app-store';
+import { Workspace } from './state/workspace';
+import { App } from './app/App';
+import { ErrorBoundary } from './app/ErrorBoundary';
+import { ServicesContext } from './app/services';
+import './app/app.css';
+
+async function openRepository(): Promise<NotebooksRepository | null> {
+  try {
+    const db = new KilnDatabase();
+    await db.open();
+    return new NotebooksRepository(db);
+  } catch (error) {
+    appStore.set({ storage: { status: 'unavailable', message: toStorageError(error, 'opening storage failed').message } });
+    return null;
+  }
+}
+
+function requestedNotebookId(): NotebookId | null {
+  const match = /^#\/notebook\/([\w-]+)$/.exec(location.hash);
+  return (match?.[1] as NotebookId | undefined) ?? null;
+}
+
+const TRASH_KEPT_MS = 24 * 3600_000;
+
+async function start(): Promise<void> {
+  const repository = await openRepository();
+  const workspace = new Workspace(repository);
+  const root = createRoot(document.getElementById('root')!);
+  root.render(
+    <StrictMode>
+      <ErrorBoundary>
+        <ServicesContext.Provider value={{ workspace, repository }}>
+          <App />
+        </ServicesContext.Provider>
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+  await workspace.openInitial(requestedNotebookId());
+  // Edits typed in the last moments before the tab is hidden or closed are written at once.
+  addEventListener('pagehide', () => void appStore.get().controller?.session.flush());
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void appStore.get().controller?.session.flush());
+  void repository?.emptyTrash(TRASH_KEPT_MS);
+}
+
+void start();

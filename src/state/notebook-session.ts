@@ -1,0 +1,197 @@
+/**
+ * The open notebook: the document in memory (source of truth while editing), its autosave to
+ * IndexedDB, and its ownership among tabs. React renders `session.store`; everything that
+ * changes the document goes through `edit()`, so autosave sees every change.
+ */
+import type { NotebookId } from '../lib/ids';
+import type { Notebook } from '../core/notebook/types';
+import { applyEdit, type NotebookEdit } from '../core/notebook/transitions';
+import { errorMessage, KilnError } from '../core/errors';
+import type { NotebooksRepository } from '../store/notebooks-repo';
+import { createStore, type Store } from './create-store';
+import { acquireNotebookLock, type HeldLock } from './notebook-lock';
+
+/** Edits are written this long after the last change (and at most every SAVE_MAX_WAIT_MS while typing). */
+const SAVE_DEBOUNCE_MS = 250;
+const SAVE_MAX_WAIT_MS = 700;
+
+export type SaveState =
+  | { readonly status: 'saved'; readonly at: number }
+  | { readonly status: 'pending' }
+  | { readonly status: 'saving' }
+  | { readonly status: 'failed'; readonly message: string }
+  | { readonly status: 'memory-only'; readonly message: string }
+  | { readonly status: 'read-only'; readonly reason: 'other-tab' | 'taken-over' | 'conflict' };
+
+export type SessionState = {
+  readonly notebook: Notebook;
+  readonly save: SaveState;
+  /** Revision of the stored copy this tab last read or wrote. */
+  readonly revision: number;
+};
+
+const CHANNEL_NAME = 'kiln-notebooks';
+type ChannelMessage = { type: 'saved'; notebookId: NotebookId; revision: number };
+
+export class NotebookSession {
+  readonly store: Store<SessionState>;
+  private lock: HeldLock | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstUnsavedEditAt = 0;
+  private saving: Promise<void> | null = null;
+  private isDirty = false;
+  private readonly channel: BroadcastChannel | null;
+  private disposed = false;
+
+  private constructor(
+    notebook: Notebook,
+    revision: number,
+    private readonly repository: NotebooksRepository | null,
+    initialSave: SaveState,
+  ) {
+    this.store = createStore<SessionState>({ notebook, revision, save: initialSave });
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL_NAME);
+    this.channel?.addEventListener('message', (event: MessageEvent<ChannelMessage>) => void this.onChannelMessage(event.data));
+  }
+
+  /** Opens a stored notebook, taking ownership if no other tab has it. */
+  static async open(repository: NotebooksRepository, notebook: Notebook, revision: number): Promise<NotebookSession> {
+    const session = new NotebookSession(notebook, revision, repository, { status: 'saved', at: notebook.updatedAt });
+    await session.claim(false);
+    return session;
+  }
+
+  /** A session that cannot persist (IndexedDB unavailable): edits live in memory and say so. */
+  static inMemory(notebook: Notebook, reason: string): NotebookSession {
+    return new NotebookSession(notebook, 0, null, { status: 'memory-only', message: reason });
+  }
+
+  get notebook(): Notebook {
+    return this.store.get().notebook;
+  }
+
+  get id(): NotebookId {
+    return this.notebook.id;
+  }
+
+  get isReadOnly(): boolean {
+    return this.store.get().save.status === 'read-only';
+  }
+
+  /** Applies a document edit and schedules its save. Read-only sessions ignore edits. */
+  edit(edit: NotebookEdit): void {
+    if (this.isReadOnly || this.disposed) return;
+    const current = this.notebook;
+    const next = applyEdit(current, edit, { now: Date.now() });
+    if (next !== current) this.replaceNotebook(next);
+  }
+
+  /** Replaces the whole document (used for undo of deletions and kernel outputs). */
+  replaceNotebook(next: Notebook): void {
+    if (this.isReadOnly || this.disposed) return;
+    const save = this.store.get().save;
+    this.store.set({ notebook: next, save: save.status === 'memory-only' || save.status === 'failed' ? save : { status: 'pending' } });
+    this.scheduleSave();
+  }
+
+  /** Takes the notebook over from another tab: this tab becomes the writer and reloads the stored copy. */
+  async takeOver(): Promise<void> {
+    await this.claim(true);
+  }
+
+  /** Writes pending edits now (page hide, switching notebooks). */
+  async flush(): Promise<void> {
+    if (this.saveTimer !== undefined) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      await this.save();
+    }
+    await this.saving;
+  }
+
+  async dispose(): Promise<void> {
+    await this.flush();
+    this.disposed = true;
+    this.lock?.release();
+    this.channel?.close();
+  }
+
+  private async claim(steal: boolean): Promise<void> {
+    if (!this.repository) return;
+    const lock = await acquireNotebookLock(this.id, { steal, onLost: () => this.onLockLost() });
+    if (!lock) {
+      this.store.set({ save: { status: 'read-only', reason: 'other-tab' } });
+      return;
+    }
+    this.lock = lock;
+    if (steal) await this.reloadFromStore({ status: 'saved', at: Date.now() });
+  }
+
+  private onLockLost(): void {
+    this.lock = null;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.store.set({ save: { status: 'read-only', reason: 'taken-over' } });
+  }
+
+  private async reloadFromStore(save: SaveState): Promise<void> {
+    const stored = await this.repository?.get(this.id);
+    if (stored) this.store.set({ notebook: stored.notebook, revision: stored.revision, save });
+  }
+
+  /** A read-only tab mirrors what the writing tab saves, so it never shows stale content. */
+  private async onChannelMessage(message: ChannelMessage): Promise<void> {
+    if (message.type !== 'saved' || message.notebookId !== this.id || !this.isReadOnly) return;
+    if (message.revision > this.store.get().revision) await this.reloadFromStore(this.store.get().save);
+  }
+
+  private scheduleSave(): void {
+    if (!this.repository) return;
+    const now = Date.now();
+    if (this.saveTimer === undefined) this.firstUnsavedEditAt = now;
+    clearTimeout(this.saveTimer);
+    const waited = now - this.firstUnsavedEditAt;
+    const delay = Math.max(0, Math.min(SAVE_DEBOUNCE_MS, SAVE_MAX_WAIT_MS - waited));
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, delay);
+  }
+
+  private async save(): Promise<void> {
+    if (!this.repository || this.isReadOnly) return;
+    if (this.saving) {
+      // One write at a time; the edits made meanwhile are written right after.
+      this.isDirty = true;
+      return;
+    }
+    const repository = this.repository;
+    this.saving = (async () => {
+      do {
+        this.isDirty = false;
+        const { notebook, revision } = this.store.get();
+        this.store.set({ save: { status: 'saving' } });
+        try {
+          const result = await repository.save(notebook, revision);
+          if (!result.saved) {
+            this.store.set({ save: { status: 'read-only', reason: 'conflict' } });
+            return;
+          }
+          this.channel?.postMessage({ type: 'saved', notebookId: notebook.id, revision: result.revision } satisfies ChannelMessage);
+          const isCurrent = this.store.get().notebook === notebook;
+          this.store.set({ revision: result.revision, save: isCurrent ? { status: 'saved', at: Date.now() } : { status: 'pending' } });
+        } catch (error) {
+          const message = error instanceof KilnError ? error.message : `Saving failed: ${errorMessage(error)}`;
+          this.store.set({ save: { status: 'failed', message } });
+          return;
+        }
+      } while (this.isDirty);
+    })();
+    try {
+      await this.saving;
+    } finally {
+      this.saving = null;
+    }
+  }
+}
+
