@@ -4,7 +4,7 @@
  * selection and mode live in `ui`, which is not persisted.
  */
 import type { CellId } from '../lib/ids';
-import type { Cell, CellType, Notebook } from '../core/notebook/types';
+import type { Cell, CellType, Notebook, RunStatus } from '../core/notebook/types';
 import { createCell } from '../core/notebook/create';
 import { deleteCellWithUndo, NO_DELETED_CELLS, restoreLast, type DeletedCells } from '../core/notebook/deletedCells';
 import { createStore, type Store } from './create-store';
@@ -23,7 +23,7 @@ export type NotebookUiState = {
 
 /** Runs code cells; provided by the kernel. */
 export type CellRunner = {
-  run(cellId: CellId): Promise<void>;
+  run(cellId: CellId): Promise<RunStatus>;
 };
 
 export class NotebookController {
@@ -185,9 +185,7 @@ export class NotebookController {
       if (range === 'below') return position >= index;
       return true;
     });
-    for (const cell of cells) {
-      if (!this.runner) return;
-      await this.runner.run(cell.id);
-    }
+    // Queued together, like Jupyter: the kernel cancels the rest when one fails.
+    await Promise.all(cells.map((cell) => this.runner?.run(cell.id)));
   }
 }

@@ -2,10 +2,10 @@
  * Notebook-level actions: open, create, duplicate, delete with undo, import and export. It owns
  * the switch between notebooks (flushing the old session before the new one opens).
  */
-import type { NotebookId } from '../lib/ids';
+import { newNotebookId, type NotebookId } from '../lib/ids';
 import type { Notebook } from '../core/notebook/types';
 import { createNotebook } from '../core/notebook/create';
-import { exportIpynb, importIpynb } from '../core/ipynb';
+import { importIpynb, serializeIpynb } from '../core/ipynb';
 import { errorMessage } from '../core/errors';
 import type { NotebooksRepository } from '../store/notebooks-repo';
 import { appStore, showToast } from './app-store';
@@ -100,7 +100,7 @@ export class Workspace {
   /** Imports a .ipynb file; a bad file changes nothing and says what is wrong and where. */
   async importFile(file: File): Promise<boolean> {
     const text = await file.text();
-    const result = importIpynb(text, { name: file.name.replace(/\.ipynb$/i, '') });
+    const result = importIpynb(text, { fileName: file.name, notebookId: newNotebookId() });
     if (!result.ok) {
       showToast({ tone: 'error', message: `Could not import ${file.name}: ${result.error.message}` }, 12_000);
       return false;
@@ -111,8 +111,7 @@ export class Workspace {
   }
 
   exportIpynb(notebook: Notebook): void {
-    const json = JSON.stringify(exportIpynb(notebook), null, 1);
-    downloadFile(`${safeFileName(notebook.name)}.ipynb`, json, 'application/x-ipynb+json');
+    downloadFile(`${safeFileName(notebook.name)}.ipynb`, serializeIpynb(notebook), 'application/x-ipynb+json');
   }
 
   async exportHtml(notebook: Notebook): Promise<void> {
@@ -123,7 +122,7 @@ export class Workspace {
   private async fetchDemo(): Promise<Notebook> {
     const response = await fetch(DEMO_NOTEBOOK_URL);
     if (!response.ok) throw new Error(`${DEMO_NOTEBOOK_URL}: HTTP ${response.status}`);
-    const result = importIpynb(await response.text(), { name: 'Penguins: from data to a deployable model' });
+    const result = importIpynb(await response.text(), { fileName: 'Penguins: from data to a deployable model.ipynb', notebookId: newNotebookId() });
     if (!result.ok) throw new Error(result.error.message);
     return result.notebook;
   }

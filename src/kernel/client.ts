@@ -1,0 +1,194 @@
+/**
+ * The main-thread side of the kernel: spawns the worker, sends requests, and hands each
+ * execution back as a handle (events as they stream, and a `done` promise), like JupyterLab's
+ * IFuture. Interrupts go through a shared flag the worker checks; if the worker does not stop
+ * in time (or crashes), it is replaced and the caller is told that variables were lost.
+ */
+import { newRequestId, type CellId, type RequestId } from '../lib/ids';
+import type { BackendChoice, BackendName, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
+import type { RunStatus } from '../core/notebook/types';
+
+export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' }>;
+export type ExecutionResult = { status: RunStatus; durationMs: number; memory: KernelMemory | null };
+
+export type Execution = {
+  readonly requestId: RequestId;
+  readonly done: Promise<ExecutionResult>;
+};
+
+export type KernelReady = { backend: BackendName; tfVersion: string; benchmark?: Partial<Record<BackendName, number>> };
+
+export type KernelClientEvents = {
+  onReady(ready: KernelReady): void;
+  /** The worker died or was replaced; `reason` says why (shown to the user). */
+  onRestarted(reason: string): void;
+};
+
+type Pending = {
+  onEvent(event: ExecutionEvent): void;
+  resolve(result: ExecutionResult): void;
+};
+
+/** How long an interrupt may take before the worker is replaced instead. */
+const INTERRUPT_GRACE_MS = 1000;
+
+export type WorkerFactory = () => Worker;
+
+export class KernelClient {
+  private worker: Worker | null = null;
+  private ready: Promise<KernelReady> | null = null;
+  private readonly pending = new Map<RequestId, Pending>();
+  private readonly interruptFlag: Int32Array | null;
+  private backend: BackendChoice;
+
+  constructor(
+    private readonly createWorker: WorkerFactory,
+    private readonly events: KernelClientEvents,
+    options: { backend: BackendChoice },
+  ) {
+    this.backend = options.backend;
+    // SharedArrayBuffer exists only when the page is cross-origin isolated (COOP/COEP headers).
+    this.interruptFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  }
+
+  get canInterruptInPlace(): boolean {
+    return this.interruptFlag !== null;
+  }
+
+  /** Starts the worker if needed; resolves when tfjs and the chosen backend are ready. */
+  start(): Promise<KernelReady> {
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  execute(cellId: CellId, source: string, executionCount: number, onEvent: (event: ExecutionEvent) => void): Execution {
+    const requestId = newRequestId();
+    const done = new Promise<ExecutionResult>((resolve) => {
+      this.pending.set(requestId, { onEvent, resolve });
+    });
+    void this.start().then(
+      () => this.post({ type: 'execute', id: requestId, cellId, source, executionCount }),
+      (error: unknown) => this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelError', message: `The kernel could not start: ${String(error)}`, traceback: [] } }),
+    );
+    return { requestId, done };
+  }
+
+  /**
+   * Stops the running cell. With the shared flag the worker stops at the next loop iteration or
+   * training batch and keeps its variables; otherwise, or if it does not stop within a second,
+   * the worker is replaced.
+   */
+  async interrupt(): Promise<'interrupted' | 'restarted' | 'idle'> {
+    if (this.pending.size === 0) return 'idle';
+    if (this.interruptFlag) {
+      Atomics.store(this.interruptFlag, 0, 1);
+      const stopped = await this.waitUntilIdle(INTERRUPT_GRACE_MS);
+      Atomics.store(this.interruptFlag, 0, 0);
+      if (stopped) return 'interrupted';
+    }
+    this.restart('The kernel did not stop in time and was restarted: variables were lost.');
+    return 'restarted';
+  }
+
+  /** Replaces the worker: every variable is lost, queued executions end as interrupted. */
+  restart(reason = 'The kernel was restarted: variables were lost.'): Promise<KernelReady> {
+    this.terminate();
+    for (const requestId of [...this.pending.keys()]) {
+      this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelRestarted', message: reason, traceback: [] } }, 'interrupted');
+    }
+    this.events.onRestarted(reason);
+    this.ready = null;
+    return this.start();
+  }
+
+  setBackend(backend: BackendChoice): Promise<KernelReady> {
+    this.backend = backend;
+    return this.restart(`The kernel was restarted on the ${backend} backend: variables were lost.`);
+  }
+
+  async memory(): Promise<KernelMemory | null> {
+    if (!this.worker) return null;
+    const id = newRequestId();
+    const worker = this.worker;
+    return new Promise((resolve) => {
+      const listener = (message: MessageEvent<KernelEvent>) => {
+        if (message.data.type === 'memory' && message.data.requestId === id) {
+          worker.removeEventListener('message', listener);
+          resolve(message.data.memory);
+        }
+      };
+      worker.addEventListener('message', listener);
+      this.post({ type: 'memory', id });
+    });
+  }
+
+  shutdown(): void {
+    this.terminate();
+    for (const requestId of [...this.pending.keys()]) this.finish(requestId, null, 'interrupted');
+    this.ready = null;
+  }
+
+  private spawn(): Promise<KernelReady> {
+    const worker = this.createWorker();
+    this.worker = worker;
+    const initId = newRequestId();
+    return new Promise<KernelReady>((resolve, reject) => {
+      worker.addEventListener('message', (message: MessageEvent<KernelEvent>) => {
+        const event = message.data;
+        if (event.type === 'ready' && event.requestId === initId) {
+          const ready: KernelReady = { backend: event.backend, tfVersion: event.tfVersion, ...(event.benchmark ? { benchmark: event.benchmark } : {}) };
+          this.events.onReady(ready);
+          resolve(ready);
+        } else {
+          this.route(event);
+        }
+      });
+      worker.addEventListener('error', (error) => {
+        error.preventDefault();
+        const reason = `The kernel crashed (${error.message || 'the worker stopped, e.g. out of memory'}) and was restarted: variables were lost.`;
+        if (this.worker !== worker) return;
+        reject(new Error(reason));
+        void this.restart(reason);
+      });
+      this.post({ type: 'init', id: initId, backend: this.backend, baseUrl: new URL(import.meta.env.BASE_URL, location.href).href, interruptFlag: this.interruptFlag ? (this.interruptFlag.buffer as SharedArrayBuffer) : null });
+    });
+  }
+
+  private route(event: KernelEvent): void {
+    if (event.type === 'ready' || event.type === 'memory') return;
+    if (event.type === 'done') {
+      this.finish(event.requestId, null, event.status, event.durationMs, event.memory);
+      return;
+    }
+    this.pending.get(event.requestId)?.onEvent(event);
+  }
+
+  private finish(requestId: RequestId, lastEvent: ExecutionEvent | null, status: RunStatus = 'error', durationMs = 0, memory: KernelMemory | null = null): void {
+    const pending = this.pending.get(requestId);
+    if (!pending) return;
+    if (lastEvent) pending.onEvent(lastEvent);
+    this.pending.delete(requestId);
+    pending.resolve({ status, durationMs, memory });
+  }
+
+  private waitUntilIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.pending.size === 0) resolve(true);
+        else if (performance.now() > deadline) resolve(false);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+  }
+
+  private post(request: KernelRequest): void {
+    this.worker?.postMessage(request);
+  }
+
+  private terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Connects the open notebook to the kernel: queues cells, streams their events into the cell's
+ * outputs (through session edits, so outputs autosave like any edit), and keeps the kernel's
+ * state in `kernelStore`. One kernel per open notebook, as in Jupyter.
+ */
+import type { CellId } from '../lib/ids';
+import type { CellOutput } from '../core/outputs';
+import type { RunStatus } from '../core/notebook/types';
+import type { BackendChoice } from '../core/protocol';
+import { assertNever } from '../lib/invariant';
+import { KernelClient, type ExecutionEvent } from '../kernel/client';
+import type { NotebookController } from './notebook-controller';
+import { kernelStore } from './kernel-state';
+import { showToast } from './app-store';
+
+/** Outputs arriving faster than this are applied together, so a chatty loop cannot flood React. */
+const OUTPUT_FLUSH_MS = 30;
+const BACKEND_SETTING_KEY = 'kiln.backend';
+
+export function rememberedBackend(): BackendChoice {
+  const stored = localStorage.getItem(BACKEND_SETTING_KEY);
+  return stored === 'wasm' || stored === 'webgl' || stored === 'cpu' || stored === 'webgpu' ? stored : 'auto';
+}
+
+export class KernelRunner {
+  private readonly client: KernelClient;
+  private queue: CellId[] = [];
+  private isDraining = false;
+  private executionCount = 0;
+
+  constructor(private readonly controller: NotebookController) {
+    this.client = new KernelClient(
+      () => new Worker(new URL('../kernel/worker/kernel.worker.ts', import.meta.url), { type: 'module', name: 'kiln-kernel' }),
+      {
+        onReady: (ready) => kernelStore.set({ status: this.queue.length > 0 ? 'busy' : 'idle', backend: ready.backend, notice: null }),
+        onRestarted: (reason) => {
+          this.queue = [];
+          this.executionCount = 0;
+          kernelStore.set({ status: 'restarting', runningCellId: null, queuedCellIds: [], notice: reason, memory: null });
+          showToast({ tone: 'info', message: reason });
+        },
+      },
+      { backend: rememberedBackend() },
+    );
+    controller.setRunner({ run: (cellId) => this.run(cellId) });
+  }
+
+  /** Starts the worker ahead of the first run, so that run does not pay for tfjs start-up. */
+  warmUp(): void {
+    kernelStore.set({ status: 'starting' });
+    this.client.start().catch((error: unknown) => kernelStore.set({ status: 'dead', notice: String(error) }));
+  }
+
+  /** Queues a cell; resolves with its status when it has run. */
+  run(cellId: CellId): Promise<RunStatus> {
+    this.queue.push(cellId);
+    kernelStore.set({ queuedCellIds: [...this.queue] });
+    return new Promise((resolve) => {
+      this.waiters.set(cellId, resolve);
+      void this.drain();
+    });
+  }
+
+  private readonly waiters = new Map<CellId, (status: RunStatus) => void>();
+
+  async interrupt(): Promise<void> {
+    const cancelled = this.queue;
+    this.queue = [];
+    kernelStore.set({ queuedCellIds: [], status: kernelStore.get().runningCellId ? 'interrupting' : kernelStore.get().status });
+    for (const cellId of cancelled) this.waiters.get(cellId)?.('interrupted');
+    await this.client.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    await this.client.restart();
+  }
+
+  async setBackend(backend: BackendChoice): Promise<void> {
+    localStorage.setItem(BACKEND_SETTING_KEY, backend);
+    kernelStore.set({ status: 'restarting' });
+    await this.client.setBackend(backend);
+  }
+
+  shutdown(): void {
+    this.queue = [];
+    this.client.shutdown();
+    kernelStore.set({ status: 'not-started', runningCellId: null, queuedCellIds: [], backend: null });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.isDraining) return;
+    this.isDraining = true;
+    try {
+      let cellId: CellId | undefined;
+      while ((cellId = this.queue.shift()) !== undefined) {
+        kernelStore.set({ queuedCellIds: [...this.queue] });
+        const status = await this.execute(cellId);
+        this.waiters.get(cellId)?.(status);
+        this.waiters.delete(cellId);
+        // Like Jupyter's "stop on error": a failed cell cancels the cells queued after it.
+        if (status !== 'ok') {
+          for (const queued of this.queue) this.waiters.get(queued)?.('interrupted');
+          this.queue = [];
+          kernelStore.set({ queuedCellIds: [] });
+        }
+      }
+    } finally {
+      this.isDraining = false;
+      kernelStore.set({ runningCellId: null, status: kernelStore.get().status === 'dead' ? 'dead' : 'idle' });
+    }
+  }
+
+  private async execute(cellId: CellId): Promise<RunStatus> {
+    const session = this.controller.session;
+    const cell = session.notebook.cells.find((candidate) => candidate.id === cellId);
+    if (!cell || cell.type !== 'code') return 'ok';
+    const executionCount = ++this.executionCount;
+    const startedAt = Date.now();
+    session.edit({ type: 'set-outputs', cellId, outputs: [], executionCount: null });
+    kernelStore.set({ runningCellId: cellId, status: 'busy' });
+
+    let buffered: CellOutput[] = [];
+    let lastFlushAt = 0;
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      lastFlushAt = performance.now();
+      const outputs = buffered;
+      buffered = [];
+      for (const output of outputs) session.edit({ type: 'append-output', cellId, output });
+    };
+    const onEvent = (event: ExecutionEvent) => {
+      buffered.push(toOutput(event));
+      const sinceFlush = performance.now() - lastFlushAt;
+      if (sinceFlush >= OUTPUT_FLUSH_MS) flush();
+      else flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS - sinceFlush);
+    };
+
+    const result = await this.client.execute(cellId, cell.source, executionCount, onEvent).done;
+    flush();
+    const current = session.notebook.cells.find((candidate) => candidate.id === cellId);
+    if (current?.type === 'code') {
+      session.edit({
+        type: 'set-outputs',
+        cellId,
+        outputs: current.outputs,
+        executionCount,
+        lastRun: { startedAt, durationMs: result.durationMs || Date.now() - startedAt, status: result.status },
+      });
+    }
+    if (result.memory) kernelStore.set({ memory: result.memory });
+    return result.status;
+  }
+}
+
+function toOutput(event: ExecutionEvent): CellOutput {
+  switch (event.type) {
+    case 'stream':
+      return { type: 'stream', name: event.name, text: event.text };
+    case 'display':
+      return { type: 'display', bundle: event.bundle, ...(event.displayId ? { displayId: event.displayId } : {}), ...(event.isResult ? { isResult: true } : {}) };
+    case 'error':
+      return event.error;
+    default:
+      return assertNever(event, 'kernel event');
+  }
+}
