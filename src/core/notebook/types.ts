@@ -39,6 +39,8 @@ export type RawCell = {
   readonly type: 'raw';
   readonly source: string;
   readonly metadata?: ForeignMetadata;
+  /** nbformat allows attachments on raw cells too; kept verbatim so imports round-trip. */
+  readonly attachments?: ForeignMetadata;
 };
 
 export type Cell = CodeCell | MarkdownCell | RawCell;
