@@ -9,7 +9,7 @@ import { KilnDatabase } from './store/schema';
 import { NotebooksRepository } from './store/notebooks-repo';
 import { toStorageError } from './store/storage-errors';
 import { appStore } from './state/app-store';
-import { Workspace } from './state/workspace';
+import { fetchDemoNotebook, Workspace } from './state/workspace';
 import { App } from './app/App';
 import { ErrorBoundary } from './app/ErrorBoundary';
 import { ServicesContext } from './app/services';
@@ -34,6 +34,9 @@ function requestedNotebookId(): NotebookId | null {
 const TRASH_KEPT_MS = 24 * 3600_000;
 
 async function start(): Promise<void> {
+  // Fetched alongside opening storage: needed only on a first visit, and then it is on the critical path.
+  const demo = fetchDemoNotebook();
+  demo.catch(() => undefined);
   const repository = await openRepository();
   const workspace = new Workspace(repository);
   const root = createRoot(document.getElementById('root')!);
@@ -46,7 +49,7 @@ async function start(): Promise<void> {
       </ErrorBoundary>
     </StrictMode>,
   );
-  await workspace.openInitial(requestedNotebookId());
+  await workspace.openInitial(requestedNotebookId(), demo);
   // Edits typed in the last moments before the tab is hidden or closed are written at once.
   addEventListener('pagehide', () => void appStore.get().controller?.session.flush());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void appStore.get().controller?.session.flush());

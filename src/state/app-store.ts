@@ -5,6 +5,7 @@
 import type { NotebookId } from '../lib/ids';
 import { createStore } from './create-store';
 import type { NotebookController } from './notebook-controller';
+import type { KernelRunner } from './kernel-runner';
 
 export type Toast = {
   readonly id: number;
@@ -21,6 +22,8 @@ export type AppState = {
   readonly storage: StorageState;
   readonly openNotebookId: NotebookId | null;
   readonly controller: NotebookController | null;
+  /** The kernel of the open notebook; started in the background once the notebook shows. */
+  readonly kernel: KernelRunner | null;
   readonly toasts: readonly Toast[];
   readonly dialog: Dialog;
 };
@@ -29,6 +32,7 @@ export const appStore = createStore<AppState>({
   storage: { status: 'ready' },
   openNotebookId: null,
   controller: null,
+  kernel: null,
   toasts: [],
   dialog: null,
 });

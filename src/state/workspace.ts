@@ -11,9 +11,19 @@ import type { NotebooksRepository } from '../store/notebooks-repo';
 import { appStore, showToast } from './app-store';
 import { NotebookController } from './notebook-controller';
 import { NotebookSession } from './notebook-session';
+import { KernelRunner } from './kernel-runner';
 import { downloadFile, safeFileName } from './download';
 
 export const DEMO_NOTEBOOK_URL = `${import.meta.env.BASE_URL}demo/penguins.ipynb`;
+
+/** The demo notebook shipped in public/, created on a first visit. */
+export async function fetchDemoNotebook(): Promise<Notebook> {
+  const response = await fetch(DEMO_NOTEBOOK_URL);
+  if (!response.ok) throw new Error(`${DEMO_NOTEBOOK_URL}: HTTP ${response.status}`);
+  const result = importIpynb(await response.text(), { fileName: 'Penguins: from data to a deployable model.ipynb', notebookId: newNotebookId() });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.notebook;
+}
 
 export class Workspace {
   constructor(private readonly repository: NotebooksRepository | null) {}
@@ -22,28 +32,30 @@ export class Workspace {
     return this.repository !== null;
   }
 
-  /** First screen: the last notebook, else the newest, else the demo (first visit only), else a new one. */
-  async openInitial(requestedId: NotebookId | null): Promise<void> {
+  /**
+   * First screen: the requested notebook, else the last one opened, else the newest, else the
+   * demo (first visit only), else a new one. Reads run together and the demo is fetched while
+   * storage opens, because this path decides how soon the first cell is editable.
+   */
+  async openInitial(requestedId: NotebookId | null, demo: Promise<Notebook>): Promise<void> {
     const repository = this.repository;
     if (!repository) {
       const reason = appStore.get().storage;
-      const demo = await this.fetchDemo().catch(() => createNotebook('Untitled'));
-      this.showSession(NotebookSession.inMemory(demo, reason.status === 'unavailable' ? reason.message : 'Storage is unavailable'));
+      const notebook = await demo.catch(() => createNotebook('Untitled'));
+      this.showSession(NotebookSession.inMemory(notebook, reason.status === 'unavailable' ? reason.message : 'Storage is unavailable'));
       return;
     }
-    const candidates = [requestedId, await repository.getLastOpened()];
-    for (const id of candidates) {
+    const [lastOpened, notebooks, wasDemoSeeded] = await Promise.all([repository.getLastOpened(), repository.list(), repository.wasDemoSeeded()]);
+    for (const id of [requestedId, lastOpened, notebooks[0]?.id]) {
       if (id && (await this.open(id))) return;
     }
-    const [newest] = await repository.list();
-    if (newest && (await this.open(newest.id))) return;
-    if (!(await repository.wasDemoSeeded())) {
-      const demo = await this.fetchDemo().catch((error: unknown) => {
+    if (!wasDemoSeeded) {
+      const notebook = await demo.catch((error: unknown) => {
         showToast({ tone: 'error', message: `The demo notebook could not be loaded: ${errorMessage(error)}` });
         return null;
       });
-      await repository.markDemoSeeded();
-      if (demo) return this.saveAndOpen(demo);
+      void repository.markDemoSeeded();
+      if (notebook) return this.saveAndOpen(notebook);
     }
     await this.create();
   }
@@ -53,10 +65,7 @@ export class Workspace {
     if (appStore.get().openNotebookId === id) return true;
     const stored = await this.repository.get(id);
     if (!stored) return false;
-    await this.closeCurrent();
-    const session = await NotebookSession.open(this.repository, stored.notebook, stored.revision);
-    this.showSession(session);
-    await this.repository.setLastOpened(id);
+    await this.showStored(stored.notebook, stored.revision);
     return true;
   }
 
@@ -119,33 +128,36 @@ export class Workspace {
     downloadFile(`${safeFileName(notebook.name)}.html`, await renderNotebookHtml(notebook), 'text/html');
   }
 
-  private async fetchDemo(): Promise<Notebook> {
-    const response = await fetch(DEMO_NOTEBOOK_URL);
-    if (!response.ok) throw new Error(`${DEMO_NOTEBOOK_URL}: HTTP ${response.status}`);
-    const result = importIpynb(await response.text(), { fileName: 'Penguins: from data to a deployable model.ipynb', notebookId: newNotebookId() });
-    if (!result.ok) throw new Error(result.error.message);
-    return result.notebook;
-  }
-
   private async saveAndOpen(notebook: Notebook): Promise<void> {
     if (!this.repository) {
       this.showSession(NotebookSession.inMemory(notebook, 'Storage is unavailable'));
       return;
     }
-    await this.repository.save(notebook);
-    await this.open(notebook.id);
+    const result = await this.repository.save(notebook);
+    if (result.saved) await this.showStored(notebook, result.revision);
+  }
+
+  private async showStored(notebook: Notebook, revision: number): Promise<void> {
+    if (!this.repository) return;
+    await this.closeCurrent();
+    this.showSession(await NotebookSession.open(this.repository, notebook, revision));
+    void this.repository.setLastOpened(notebook.id);
   }
 
   private async closeCurrent(): Promise<void> {
-    const current = appStore.get().controller;
+    const { controller: current, kernel } = appStore.get();
     if (!current) return;
-    appStore.set({ controller: null, openNotebookId: null });
+    kernel?.shutdown();
+    appStore.set({ controller: null, kernel: null, openNotebookId: null });
     await current.session.dispose();
   }
 
   private showSession(session: NotebookSession): void {
     const controller = new NotebookController(session);
-    appStore.set({ controller, openNotebookId: session.id });
+    const kernel = new KernelRunner(controller);
+    appStore.set({ controller, kernel, openNotebookId: session.id });
+    // The kernel (tfjs, danfo) starts once the page is idle, so the first run is quick but the first screen is not slowed.
+    requestIdleCallback(() => appStore.get().kernel === kernel && kernel.warmUp(), { timeout: 3000 });
     history.replaceState(null, '', `#/notebook/${session.id}`);
   }
 }

@@ -1,23 +1,52 @@
 import type { NotebookController } from '../../state/notebook-controller';
 import { useStore } from '../../state/create-store';
 import { kernelStore } from '../../state/kernel-state';
+import { appStore } from '../../state/app-store';
+import { BACKENDS, type BackendChoice } from '../../core/protocol';
+import { rememberedBackend } from '../../state/kernel-runner';
 
-/** Run buttons and the kernel's state; the kernel itself is wired in by the kernel feature. */
+const formatBytes = (bytes: number): string => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** Run buttons, interrupt/restart, the backend choice and the kernel's state and memory. */
 export function KernelControls({ controller }: { controller: NotebookController }) {
+  const kernel = useStore(appStore, (state) => state.kernel);
   const status = useStore(kernelStore, (state) => state.status);
   const backend = useStore(kernelStore, (state) => state.backend);
+  const memory = useStore(kernelStore, (state) => state.memory);
+  const notice = useStore(kernelStore, (state) => state.notice);
+  const isBusy = status === 'busy' || status === 'interrupting';
   const run = () => {
     const selected = controller.ui.get().selectedCellId;
     if (selected) void controller.runCell(selected, 'advance');
   };
   return (
     <>
-      <button type="button" className="button primary" onClick={run} title="Run the selected cell and select the next (Shift+Enter)">▶ Run</button>
-      <button type="button" className="button" onClick={() => void controller.runAll()} title="Run all cells">Run all</button>
-      <span className={`kernel-status status-${status}`} data-testid="kernel-status" data-status={status} title="Kernel state">
+      <button type="button" className="button primary" data-testid="run-cell" onClick={run} title="Run the selected cell and select the next (Shift+Enter)">▶ Run</button>
+      <button type="button" className="button" data-testid="run-all" onClick={() => void controller.runAll()} title="Run all cells">Run all</button>
+      <button type="button" className="button" data-testid="interrupt" disabled={!isBusy} onClick={() => void kernel?.interrupt()} title="Interrupt the running cell (I I)">■ Interrupt</button>
+      <button type="button" className="button" data-testid="restart" onClick={() => void kernel?.restart()} title="Restart the kernel: clears every variable (0 0)">↻ Restart</button>
+      <button type="button" className="button" data-testid="restart-run-all" onClick={() => void kernel?.restart().then(() => controller.runAll())} title="Restart the kernel, then run every cell">↻ Run all</button>
+      <span className={`kernel-status status-${status}`} data-testid="kernel-status" data-status={status} title={notice ?? 'Kernel state'}>
         <span className="dot" aria-hidden /> {status}
-        {backend ? ` · ${backend}` : ''}
       </span>
+      <select
+        className="backend-select"
+        aria-label="tfjs backend"
+        data-testid="backend-select"
+        defaultValue={rememberedBackend()}
+        title={backend ? `Training runs on ${backend}` : 'tfjs backend'}
+        onChange={(event) => void kernel?.setBackend(event.target.value as BackendChoice)}
+      >
+        <option value="auto">auto{backend ? ` (${backend})` : ''}</option>
+        {BACKENDS.map((name) => (
+          <option key={name} value={name}>{name}</option>
+        ))}
+      </select>
+      {memory && (
+        <span className="kernel-memory" data-testid="kernel-memory" title="tf.memory(): tensors alive in the kernel">
+          {memory.numTensors} tensors · {formatBytes(memory.numBytes)}
+        </span>
+      )}
     </>
   );
 }

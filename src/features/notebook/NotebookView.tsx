@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { NotebookController } from '../../state/notebook-controller';
 import { useStore } from '../../state/create-store';
 import { kernelStore } from '../../state/kernel-state';
+import { appStore } from '../../state/app-store';
 import { CellView } from './CellView';
 import { NotebookHeader } from './NotebookHeader';
 import { useCommandModeKeys } from './useCommandModeKeys';
@@ -16,7 +17,8 @@ export function NotebookView({ controller }: { controller: NotebookController })
   const runningCellId = useStore(kernelStore, (state) => state.runningCellId);
   const queuedCellIds = useStore(kernelStore, (state) => state.queuedCellIds);
   const containerRef = useRef<HTMLDivElement>(null);
-  useCommandModeKeys(controller, containerRef);
+  const kernel = useStore(appStore, (state) => state.kernel);
+  useCommandModeKeys(controller, containerRef, kernel ?? undefined);
 
   return (
     <main className="notebook-view">
