@@ -11,6 +11,8 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// An absolute path: danfo's package "exports" hide this file from bare specifiers in browser builds.
+const danfoSharingTfjs = fileURLToPath(new URL('./node_modules/danfojs/dist/danfojs-browser/src/index.js', import.meta.url));
 const plotlyStub = fileURLToPath(new URL('./src/kernel/worker/stubs/plotly-stub.ts', import.meta.url));
 
 type ShippedFile = { url: string; from: string; transform?: (content: Buffer) => string | Buffer };
@@ -67,7 +69,7 @@ export default defineConfig({
     // danfo's CommonJS build is the one that shares the app's tfjs (its browser bundle embeds tfjs 3).
     // The main thread imports plotly by its file path (plotly.min.js), so only danfo's bare import is stubbed.
     alias: [
-      { find: /^danfojs$/, replacement: 'danfojs/dist/danfojs-browser/src/index.js' },
+      { find: /^danfojs$/, replacement: danfoSharingTfjs },
       { find: /^plotly\.js-dist-min$/, replacement: plotlyStub },
     ],
   },

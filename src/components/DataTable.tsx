@@ -81,11 +81,21 @@ export function DataTable({ columns, index, rows, shape, pageSize = 10 }: Props)
   );
 }
 
+/** Values JSON cannot carry (NaN, ±Infinity, undefined) arrive as `{ $special: 'NaN' }` markers. */
+function specialLabel(value: unknown): string | null {
+  const special = (value as { $special?: unknown } | null)?.$special;
+  return typeof value === 'object' && typeof special === 'string' ? special : null;
+}
+
 function isMissing(value: unknown): boolean {
+  const special = specialLabel(value);
+  if (special !== null) return special === 'NaN' || special === 'null' || special === 'undefined';
   return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
 }
 
 function formatCell(value: unknown): string {
+  const special = specialLabel(value);
+  if (special !== null) return special;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';

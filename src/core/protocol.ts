@@ -16,6 +16,8 @@ export type KernelRequest =
       readonly type: 'init';
       readonly id: RequestId;
       readonly backend: BackendChoice;
+      /** What 'auto' chose on this machine before; reused without re-measuring if it still starts. */
+      readonly rememberedAutoBackend: BackendName | null;
       /** Where the app is served from: wasm binaries and sample data are fetched relative to it. */
       readonly baseUrl: string;
       /** One Int32 shared with the main thread; non-zero means "interrupt". Absent without cross-origin isolation. */
@@ -28,7 +30,6 @@ export type KernelRequest =
       readonly source: string;
       readonly executionCount: number;
     }
-  | { readonly type: 'set-backend'; readonly id: RequestId; readonly backend: BackendChoice }
   | { readonly type: 'memory'; readonly id: RequestId };
 
 export type KernelMemory = { readonly numTensors: number; readonly numBytes: number };

@@ -34,6 +34,9 @@ const INTERRUPT_GRACE_MS = 1000;
 
 export type WorkerFactory = () => Worker;
 
+/** Where the backend that 'auto' picked is remembered, so the micro-benchmark runs once per machine. */
+export type AutoBackendMemory = { load(): BackendName | null; save(backend: BackendName): void };
+
 export class KernelClient {
   private worker: Worker | null = null;
   private ready: Promise<KernelReady> | null = null;
@@ -44,7 +47,7 @@ export class KernelClient {
   constructor(
     private readonly createWorker: WorkerFactory,
     private readonly events: KernelClientEvents,
-    options: { backend: BackendChoice },
+    private readonly options: { backend: BackendChoice; autoBackend: AutoBackendMemory },
   ) {
     this.backend = options.backend;
     // SharedArrayBuffer exists only when the page is cross-origin isolated (COOP/COEP headers).
@@ -137,6 +140,7 @@ export class KernelClient {
         const event = message.data;
         if (event.type === 'ready' && event.requestId === initId) {
           const ready: KernelReady = { backend: event.backend, tfVersion: event.tfVersion, ...(event.benchmark ? { benchmark: event.benchmark } : {}) };
+          if (this.backend === 'auto') this.options.autoBackend.save(event.backend);
           this.events.onReady(ready);
           resolve(ready);
         } else {
@@ -150,7 +154,7 @@ export class KernelClient {
         reject(new Error(reason));
         void this.restart(reason);
       });
-      this.post({ type: 'init', id: initId, backend: this.backend, baseUrl: new URL(import.meta.env.BASE_URL, location.href).href, interruptFlag: this.interruptFlag ? (this.interruptFlag.buffer as SharedArrayBuffer) : null });
+      this.post({ type: 'init', id: initId, backend: this.backend, rememberedAutoBackend: this.backend === 'auto' ? this.options.autoBackend.load() : null, baseUrl: new URL(import.meta.env.BASE_URL, location.href).href, interruptFlag: this.interruptFlag ? (this.interruptFlag.buffer as SharedArrayBuffer) : null });
     });
   }
 

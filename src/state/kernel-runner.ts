@@ -6,7 +6,7 @@
 import type { CellId } from '../lib/ids';
 import type { CellOutput } from '../core/outputs';
 import type { RunStatus } from '../core/notebook/types';
-import type { BackendChoice } from '../core/protocol';
+import { BACKENDS, type BackendChoice, type BackendName } from '../core/protocol';
 import { assertNever } from '../lib/invariant';
 import { KernelClient, type ExecutionEvent } from '../kernel/client';
 import type { NotebookController } from './notebook-controller';
@@ -16,10 +16,19 @@ import { showToast } from './app-store';
 /** Outputs arriving faster than this are applied together, so a chatty loop cannot flood React. */
 const OUTPUT_FLUSH_MS = 30;
 const BACKEND_SETTING_KEY = 'kiln.backend';
+const AUTO_BACKEND_KEY = 'kiln.autoBackend';
+
+const autoBackendMemory = {
+  load: (): BackendName | null => {
+    const stored = localStorage.getItem(AUTO_BACKEND_KEY);
+    return BACKENDS.find((name) => name === stored) ?? null;
+  },
+  save: (backend: BackendName) => localStorage.setItem(AUTO_BACKEND_KEY, backend),
+};
 
 export function rememberedBackend(): BackendChoice {
   const stored = localStorage.getItem(BACKEND_SETTING_KEY);
-  return stored === 'wasm' || stored === 'webgl' || stored === 'cpu' || stored === 'webgpu' ? stored : 'auto';
+  return BACKENDS.find((name) => name === stored) ?? 'auto';
 }
 
 export class KernelRunner {
@@ -40,7 +49,7 @@ export class KernelRunner {
           showToast({ tone: 'info', message: reason });
         },
       },
-      { backend: rememberedBackend() },
+      { backend: rememberedBackend(), autoBackend: autoBackendMemory },
     );
     controller.setRunner({ run: (cellId) => this.run(cellId) });
   }

@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { BackendName } from '../../core/protocol';
+import type { SamplesPerSecond } from './backends';
+import { chooseBackend, isSoftwareRenderer, measureTrainingSpeed, setUpBackend } from './backends';
+
+describe('chooseBackend', () => {
+  const cases: readonly { name: string; speeds: SamplesPerSecond; software: boolean; chosen: BackendName }[] = [
+    { name: 'fastest wins', speeds: { wasm: 1000, webgl: 5000, cpu: 100 }, software: false, chosen: 'webgl' },
+    { name: 'software WebGL never beats WASM', speeds: { wasm: 1000, webgl: 5000, cpu: 100 }, software: true, chosen: 'wasm' },
+    { name: 'software WebGL still beats CPU without WASM', speeds: { webgl: 5000, cpu: 100 }, software: true, chosen: 'webgl' },
+    { name: 'WebGPU when fastest', speeds: { webgpu: 9000, webgl: 5000, wasm: 100 }, software: false, chosen: 'webgpu' },
+    { name: 'a tie goes to the earlier backend', speeds: { webgl: 100, wasm: 100 }, software: false, chosen: 'wasm' },
+    { name: 'unusable measurements are ignored', speeds: { wasm: NaN, webgl: 0, cpu: 10 }, software: false, chosen: 'cpu' },
+    { name: 'nothing measured means CPU', speeds: {}, software: false, chosen: 'cpu' },
+  ];
+
+  it.each(cases)('$name', ({ speeds, software, chosen }) => {
+    expect(chooseBackend(speeds, { webglIsSoftware: software })).toBe(chosen);
+  });
+});
+
+describe('isSoftwareRenderer', () => {
+  it.each([
+    ['ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)', true],
+    ['llvmpipe (LLVM 15.0.7, 256 bits)', true],
+    ['Microsoft Basic Render Driver', true],
+    ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3080 Direct3D11 vs_5_0 ps_5_0, D3D11)', false],
+    ['Apple M1', false],
+  ])('%s → %s', (renderer, software) => {
+    expect(isSoftwareRenderer(renderer)).toBe(software);
+  });
+});
+
+describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU do not exist)', () => {
+  // In Node the WASM backend reads its binaries from disk, so the package's own folder serves as the "URL".
+  const options = {
+    wasmBaseUrl: fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)),
+    isCrossOriginIsolated: false,
+    benchmarkMs: 50,
+  };
+
+  it('starts an explicit choice without measuring', async () => {
+    expect(await setUpBackend(tf, 'cpu', options)).toEqual({ backend: 'cpu' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('uses the remembered backend when it starts', async () => {
+    expect(await setUpBackend(tf, 'auto', { ...options, remembered: 'wasm' })).toEqual({ backend: 'wasm' });
+    expect(tf.getBackend()).toBe('wasm');
+    const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).arraySync());
+    expect(sum).toEqual([4, 6]);
+  });
+
+  it('measures every backend that starts, reports the others, and leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const setup = await setUpBackend(tf, 'auto', options);
+    expect(Object.keys(setup.benchmark ?? {}).sort()).toEqual(['cpu', 'wasm']);
+    for (const speed of Object.values(setup.benchmark ?? {})) expect(speed).toBeGreaterThan(0);
+    expect(setup.failures).toEqual({
+      webgl: 'the webgl backend is not registered',
+      webgpu: '@tensorflow/tfjs-backend-webgpu is not installed',
+    });
+    expect(['cpu', 'wasm']).toContain(setup.backend);
+    expect(tf.getBackend()).toBe(setup.backend);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('falls back to measuring when the choice cannot start', async () => {
+    const setup = await setUpBackend(tf, 'webgpu', options);
+    expect(setup.failures?.webgpu).toBe('@tensorflow/tfjs-backend-webgpu is not installed');
+    expect(setup.benchmark).toBeDefined();
+    expect(['cpu', 'wasm']).toContain(setup.backend);
+  });
+
+  it('falls back when the remembered backend cannot start', async () => {
+    const setup = await setUpBackend(tf, 'auto', { ...options, remembered: 'webgl' });
+    expect(setup.failures?.webgl).toBe('the webgl backend is not registered');
+    expect(['cpu', 'wasm']).toContain(setup.backend);
+  });
+
+  it('measures a positive, finite training speed within its budget', async () => {
+    await tf.setBackend('cpu');
+    const start = performance.now();
+    const speed = await measureTrainingSpeed(tf, 50);
+    expect(Number.isFinite(speed) && speed > 0).toBe(true);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});

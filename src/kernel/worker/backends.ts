@@ -1,0 +1,258 @@
+/**
+ * Picks and starts the TensorFlow.js backend for the kernel worker.
+ *
+ * - wasm: registered by importing @tensorflow/tfjs-backend-wasm. Its binaries
+ *   (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm, tfjs-backend-wasm-threaded-simd.wasm)
+ *   are fetched from `wasmBaseUrl`. Threads need cross-origin isolation (SharedArrayBuffer).
+ * - webgl: registered by @tensorflow/tfjs; in a worker it draws on an OffscreenCanvas (WebGL 2).
+ * - cpu: always works; the last resort.
+ * - webgpu: only if something registered it (@tensorflow/tfjs-backend-webgpu is not a dependency).
+ *
+ * A backend that fails to start is reported, never fatal.
+ */
+import type * as TfModule from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BACKENDS } from '../../core/protocol';
+import type { BackendChoice, BackendName } from '../../core/protocol';
+import { assertNever } from '../../lib/invariant';
+
+type Tf = typeof TfModule;
+
+export type BackendOptions = {
+  /** Directory URL (ending in "/") serving the three tfjs-backend-wasm*.wasm files. */
+  readonly wasmBaseUrl: string;
+  /** `self.crossOriginIsolated`: without it there is no SharedArrayBuffer, so no WASM threads. */
+  readonly isCrossOriginIsolated: boolean;
+  /** The backend 'auto' chose last time on this machine; used without a benchmark if it still starts. */
+  readonly remembered?: BackendName;
+  /** Measuring time per backend, after one warm-up step. */
+  readonly benchmarkMs?: number;
+};
+
+export type SamplesPerSecond = Partial<Record<BackendName, number>>;
+
+export type BackendSetup = {
+  readonly backend: BackendName;
+  /** Training samples per second measured per backend, when 'auto' ran the benchmark. */
+  readonly benchmark?: SamplesPerSecond;
+  /** Why each backend that was considered could not be used: not available here, failed to start or to run. */
+  readonly failures?: Partial<Record<BackendName, string>>;
+  /** The GPU the WebGL backend runs on, when it started. */
+  readonly webglRenderer?: string;
+};
+
+/** What the choice depends on besides speed. */
+export type MachineFacts = {
+  /** WebGL runs on a software rasteriser: there is no usable GPU, and it only burns CPU that WASM uses better. */
+  readonly webglIsSoftware: boolean;
+};
+
+const DEFAULT_BENCHMARK_MS = 200;
+
+export async function setUpBackend(tf: Tf, choice: BackendChoice, options: BackendOptions): Promise<BackendSetup> {
+  configureWasm(tf, options);
+  const failures: Partial<Record<BackendName, string>> = {};
+  const withFailures = (setup: BackendSetup): BackendSetup =>
+    Object.keys(failures).length === 0 ? setup : { ...setup, failures };
+
+  const preferred = choice === 'auto' ? options.remembered : choice;
+  if (preferred !== undefined) {
+    const started = await startBackend(tf, preferred);
+    if (started.ok) return withFailures({ backend: preferred });
+    failures[preferred] = started.reason;
+  }
+
+  // Nothing chosen, or the choice does not start here: measure what does start and take the fastest.
+  const benchmark: SamplesPerSecond = {};
+  let webglRenderer: string | undefined;
+  for (const name of BACKENDS) {
+    if (name === preferred) continue;
+    const started = await startBackend(tf, name);
+    if (!started.ok) {
+      failures[name] = started.reason;
+      continue;
+    }
+    if (name === 'webgl') webglRenderer = readWebglRenderer(tf) ?? undefined;
+    try {
+      benchmark[name] = await measureTrainingSpeed(tf, options.benchmarkMs ?? DEFAULT_BENCHMARK_MS);
+    } catch (error) {
+      failures[name] = `failed while training: ${describeError(error)}`;
+    }
+  }
+
+  const webglIsSoftware = webglRenderer !== undefined && isSoftwareRenderer(webglRenderer);
+  const chosen = chooseBackend(benchmark, { webglIsSoftware });
+  const started = await startBackend(tf, chosen);
+  const backend = started.ok ? chosen : 'cpu';
+  if (!started.ok) {
+    failures[chosen] = started.reason;
+    await tf.setBackend('cpu');
+  }
+  return withFailures({ backend, benchmark, ...(webglRenderer === undefined ? {} : { webglRenderer }) });
+}
+
+/**
+ * The fastest measured backend, except that WebGL on a software rasteriser never beats WASM: it
+ * may measure well on a tiny model, but it shares the CPU with everything else and scales worse.
+ * Ties go to the earlier backend in BACKENDS; with nothing measured, CPU.
+ */
+export function chooseBackend(measurements: SamplesPerSecond, facts: MachineFacts): BackendName {
+  const measured = (name: BackendName): number | null => {
+    const speed = measurements[name];
+    return speed !== undefined && Number.isFinite(speed) && speed > 0 ? speed : null;
+  };
+  const wasmWorks = measured('wasm') !== null;
+  let best: BackendName = 'cpu';
+  let bestSpeed = 0;
+  for (const name of BACKENDS) {
+    const speed = measured(name);
+    if (speed === null || (name === 'webgl' && facts.webglIsSoftware && wasmWorks)) continue;
+    if (speed > bestSpeed) {
+      best = name;
+      bestSpeed = speed;
+    }
+  }
+  return best;
+}
+
+/** Renderer strings of software rasterisers (Chrome, Mesa, Windows without a GPU driver). */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software|basic render driver/i.test(renderer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting backends
+
+let wasmPathsSet = false;
+
+/**
+ * Must run before the WASM backend first starts: tfjs-backend-wasm reads the paths and thread
+ * count then, and throws if the paths are set after a failed start.
+ */
+function configureWasm(tf: Tf, options: BackendOptions): void {
+  if (wasmPathsSet) return;
+  setWasmPaths(options.wasmBaseUrl);
+  wasmPathsSet = true;
+  // The threaded WASM build starts its pthreads with importScripts(), which module workers (the
+  // kernel is one, for ESM imports) do not have: they die with "e is not defined". Until tfjs
+  // ships an ESM-safe pthread loader, the kernel uses the single-threaded SIMD build.
+  void options.isCrossOriginIsolated;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+}
+
+type StartResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+function unavailableReason(tf: Tf, name: BackendName): string | null {
+  if (tf.findBackendFactory(name) === null) {
+    return name === 'webgpu' ? '@tensorflow/tfjs-backend-webgpu is not installed' : `the ${name} backend is not registered`;
+  }
+  switch (name) {
+    case 'wasm':
+      return typeof WebAssembly === 'undefined' ? 'WebAssembly is not available' : null;
+    case 'webgl':
+      return typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined'
+        ? 'no OffscreenCanvas here, so no WebGL context'
+        : null;
+    case 'webgpu':
+      return typeof navigator === 'undefined' || !('gpu' in navigator) ? 'this browser has no WebGPU' : null;
+    case 'cpu':
+      return null;
+    default:
+      return assertNever(name, 'backend');
+  }
+}
+
+async function startBackend(tf: Tf, name: BackendName): Promise<StartResult> {
+  const unavailable = unavailableReason(tf, name);
+  if (unavailable !== null) return { ok: false, reason: unavailable };
+  try {
+    // tfjs swallows initialisation errors, logging them with console.warn and returning false;
+    // the warnings are the only place the reason appears.
+    const { result: started, warnings } = await captureWarnings(() => tf.setBackend(name));
+    if (started && tf.getBackend() === name) return { ok: true };
+    const reason = warnings.find((warning) => !warning.startsWith('Initialization of backend'));
+    return { ok: false, reason: reason ?? `the ${name} backend failed to start` };
+  } catch (error) {
+    return { ok: false, reason: describeError(error) };
+  }
+}
+
+async function captureWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(' ').split('\n')[0] ?? '');
+    originalWarn.apply(console, args);
+  };
+  try {
+    return { result: await run(), warnings };
+  } finally {
+    console.warn = originalWarn;
+  }
+}
+
+/** The GPU (or software rasteriser) behind the WebGL backend, read from its own context. */
+function readWebglRenderer(tf: Tf): string | null {
+  const backend = tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } } | null;
+  const gl = backend?.gpgpu?.gl;
+  if (!gl) return null;
+  const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
+  // Firefox deprecated the extension and reports the real renderer through RENDERER instead.
+  const renderer: unknown = gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  return typeof renderer === 'string' ? renderer : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark: a few SGD steps of a small dense network, like a notebook's first model
+
+// Big enough that arithmetic, not per-op overhead, decides (CPU and WASM tie on smaller ones).
+const BATCH_SIZE = 128;
+const FEATURES = 64;
+const HIDDEN_UNITS = 128;
+const CLASSES = 10;
+const MIN_STEPS = 2;
+const MAX_STEPS = 200;
+
+/** Training samples per second on the active backend. Creates and disposes its own tensors only. */
+export async function measureTrainingSpeed(tf: Tf, budgetMs: number): Promise<number> {
+  const xs = tf.randomNormal([BATCH_SIZE, FEATURES]);
+  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH_SIZE], 0, CLASSES, 'int32'), CLASSES));
+  // tf.variable shares its initial tensor's data but the initial tensor still counts: tidy frees it.
+  const weights = tf.tidy(
+    () =>
+      [
+        tf.variable(tf.randomNormal([FEATURES, HIDDEN_UNITS], 0, 0.1)),
+        tf.variable(tf.zeros([HIDDEN_UNITS])),
+        tf.variable(tf.randomNormal([HIDDEN_UNITS, CLASSES], 0, 0.1)),
+        tf.variable(tf.zeros([CLASSES])),
+      ] as const,
+  );
+  const optimizer = tf.train.sgd(0.01);
+  const [w1, b1, w2, b2] = weights;
+  const loss = (): TfModule.Scalar =>
+    tf.losses.softmaxCrossEntropy(ys, xs.matMul(w1).add(b1).relu().matMul(w2).add(b2)) as TfModule.Scalar;
+  // Reading the loss back each step waits for the GPU, as model.fit does, so the clock sees real work.
+  const step = async (): Promise<void> => {
+    const value = optimizer.minimize(loss, true);
+    await value?.data();
+    value?.dispose();
+  };
+  try {
+    await step(); // warm-up: compiles shaders / kernels, excluded from the measurement
+    const start = performance.now();
+    let steps = 0;
+    while (steps < MIN_STEPS || (steps < MAX_STEPS && performance.now() - start < budgetMs)) {
+      await step();
+      steps += 1;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return (steps * BATCH_SIZE) / Math.max(seconds, 1e-6);
+  } finally {
+    optimizer.dispose();
+    tf.dispose([xs, ys, ...weights]);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,120 @@
+/**
+ * Every `model.fit` / `fitDataset` in a cell gets live progress and stops at the next batch on
+ * interrupt, without the user adding a callback. Done by wrapping LayersModel's methods once,
+ * which covers Sequential and functional models alike.
+ */
+import type * as TfModule from '@tensorflow/tfjs';
+import type { DisplayBundle } from '../../core/outputs';
+
+type Tf = typeof TfModule;
+type Progress = Extract<DisplayBundle, { kind: 'progress' }>;
+type Logs = Record<string, number>;
+
+export type TrainingHost = {
+  showProgress(progress: Progress, displayId: string): void;
+  isInterruptRequested(): boolean;
+  /** Thrown after a fit that was stopped by an interrupt, so the rest of the cell does not run. */
+  interruptError(): Error;
+};
+
+/** Progress is redrawn at most this often, and at every epoch end. */
+const PROGRESS_INTERVAL_MS = 250;
+
+let trainingCount = 0;
+
+export function installTrainingHooks(tf: Tf, host: TrainingHost): void {
+  const prototype = tf.LayersModel.prototype;
+  const originalFit = prototype.fit;
+  const originalFitDataset = prototype.fitDataset;
+
+  prototype.fit = async function fit(this: TfModule.LayersModel, x, y, args = {}) {
+    const samples = sampleCount(x);
+    const training = samples === null ? null : Math.ceil(samples * (1 - (args.validationSplit ?? 0)));
+    const batchesPerEpoch = training === null ? 0 : Math.ceil(training / (args.batchSize ?? 32));
+    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch);
+    const history = await originalFit.call(this, x, y, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) });
+    tracker.finish();
+    return history;
+  };
+
+  prototype.fitDataset = async function fitDataset(this: TfModule.LayersModel, dataset, args) {
+    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0);
+    const history = await originalFitDataset.call(this, dataset, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) });
+    tracker.finish();
+    return history;
+  };
+}
+
+type Callbacks = TfModule.ModelFitArgs['callbacks'];
+
+function withCallback(callbacks: Callbacks, added: TfModule.CustomCallbackArgs): Callbacks {
+  if (callbacks === undefined) return added;
+  return Array.isArray(callbacks) ? [...callbacks, added] : [callbacks as TfModule.CustomCallbackArgs, added];
+}
+
+function sampleCount(x: unknown): number | null {
+  const first = Array.isArray(x) ? x[0] : x && typeof x === 'object' && !('shape' in x) ? Object.values(x)[0] : x;
+  const shape = (first as { shape?: number[] } | undefined)?.shape;
+  return shape?.[0] ?? null;
+}
+
+class ProgressTracker {
+  private readonly displayId = `training-${++trainingCount}`;
+  private readonly startedAt = performance.now();
+  private lastShownAt = 0;
+  private epoch = 1;
+  private batch = 0;
+  private readonly history: Record<string, number[]> = {};
+  private wasInterrupted = false;
+
+  constructor(
+    private readonly model: TfModule.LayersModel,
+    private readonly host: TrainingHost,
+    private readonly epochs: number,
+    private readonly batchesPerEpoch: number,
+  ) {}
+
+  callback(): TfModule.CustomCallbackArgs {
+    return {
+      onEpochBegin: async (epoch) => {
+        this.epoch = epoch + 1;
+        this.batch = 0;
+      },
+      onBatchEnd: async (batch) => {
+        this.batch = batch + 1;
+        if (this.host.isInterruptRequested()) {
+          this.wasInterrupted = true;
+          this.model.stopTraining = true;
+        }
+        if (performance.now() - this.lastShownAt > PROGRESS_INTERVAL_MS) this.show('running');
+      },
+      onEpochEnd: async (_epoch, logs?: Logs) => {
+        for (const [name, value] of Object.entries(logs ?? {})) (this.history[name] ??= []).push(value);
+        this.show('running');
+      },
+    };
+  }
+
+  finish(): void {
+    this.show(this.wasInterrupted ? 'stopped' : 'done');
+    if (this.wasInterrupted) throw this.host.interruptError();
+  }
+
+  private show(state: Progress['state']): void {
+    this.lastShownAt = performance.now();
+    this.host.showProgress(
+      {
+        kind: 'progress',
+        label: this.model.name,
+        epoch: this.epoch,
+        epochs: this.epochs,
+        batch: this.batch,
+        batchesPerEpoch: this.batchesPerEpoch,
+        elapsedMs: performance.now() - this.startedAt,
+        history: Object.fromEntries(Object.entries(this.history).map(([name, values]) => [name, [...values]])),
+        state,
+      },
+      this.displayId,
+    );
+  }
+}
