@@ -161,8 +161,8 @@ function MonacoEditor({ monaco, cellId, value, language, isReadOnly, shouldFocus
       editor.dispose();
       editorRef.current = null;
     };
-    // The editor is created once per cell; value, focus and options are synchronised below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The editor is created once per cell (value, focus and options are synchronised below), so
+    // this effect deliberately depends on the cell's identity only.
   }, [monaco, cellId, language]);
 
   useEffect(() => {
