@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendName } from '../../core/protocol';
 import type { SamplesPerSecond } from './backends';
 import { chooseBackend, isSoftwareRenderer, measureTrainingSpeed, setUpBackend } from './backends';
@@ -86,5 +86,83 @@ describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU d
     const speed = await measureTrainingSpeed(tf, 50);
     expect(Number.isFinite(speed) && speed > 0).toBe(true);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('setUpBackend when a backend hangs (fake factories on the real engine)', () => {
+  const options = {
+    wasmBaseUrl: fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)),
+    isCrossOriginIsolated: false,
+    benchmarkMs: 20,
+    startTimeoutMs: 100,
+  };
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
+  });
+
+  it('gives up on a start that takes too long, and a late finish cannot take over', async () => {
+    // With CPU and WASM already running, nothing else the engine does would cancel the late start.
+    await setUpBackend(tf, 'wasm', options);
+    await setUpBackend(tf, 'cpu', options);
+    vi.stubGlobal('navigator', { gpu: {}, hardwareConcurrency: 2 });
+    // Finishes after the timeout with an object that would break every op if it became the active backend.
+    tf.registerBackend('webgpu', () => sleep(300).then(() => ({ dispose: () => undefined }) as unknown as tf.KernelBackend), 3);
+    const setup = await setUpBackend(tf, 'webgpu', options);
+    expect(setup.failures?.webgpu).toBe('did not start within 100 ms');
+    expect(['cpu', 'wasm']).toContain(setup.backend);
+    await sleep(400);
+    expect(tf.getBackend()).toBe(setup.backend);
+    expect(tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).arraySync())).toBe(3);
+  });
+
+  it('gives up at once when a pthread worker crashes', async () => {
+    vi.stubGlobal('navigator', { gpu: {}, hardwareConcurrency: 2 });
+    const crash = 'worker sent an error! blob:x:1: Uncaught ReferenceError: _scriptDir is not defined';
+    tf.registerBackend(
+      'webgpu',
+      () => {
+        console.error(crash);
+        return new Promise<tf.KernelBackend>(() => undefined);
+      },
+      3,
+    );
+    const silenced = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const started = performance.now();
+    const setup = await setUpBackend(tf, 'webgpu', { ...options, startTimeoutMs: 60_000 });
+    silenced.mockRestore();
+    expect(setup.failures?.webgpu).toBe(crash);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('retries WASM on one thread when threaded WASM crashes', async () => {
+    const realWasm = tf.findBackendFactory('wasm');
+    if (realWasm === null) throw new Error('the wasm backend should be registered');
+    await tf.setBackend('cpu');
+    tf.removeBackend('wasm');
+    let calls = 0;
+    // First start: what a minified production build does with threads. Then the real (single-threaded) backend.
+    tf.registerBackend(
+      'wasm',
+      () => {
+        calls += 1;
+        if (calls > 1) return realWasm();
+        console.error('worker sent an error! blob:x:1: Uncaught ReferenceError: e is not defined');
+        return new Promise<tf.KernelBackend>(() => undefined);
+      },
+      2,
+    );
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    const silenced = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const setup = await setUpBackend(tf, 'wasm', options);
+    silenced.mockRestore();
+    expect(setup.backend).toBe('wasm');
+    expect(setup.warnings).toEqual([
+      'WASM threads failed to start (worker sent an error! blob:x:1: Uncaught ReferenceError: e is not defined); WASM runs on one thread',
+    ]);
+    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    expect(tf.tidy(() => tf.mul(tf.scalar(3), tf.scalar(4)).arraySync())).toBe(12);
   });
 });

@@ -27,6 +27,8 @@ export type BackendOptions = {
   readonly remembered?: BackendName;
   /** Measuring time per backend, after one warm-up step. */
   readonly benchmarkMs?: number;
+  /** A backend that has not started after this long is given up on. */
+  readonly startTimeoutMs?: number;
 };
 
 export type SamplesPerSecond = Partial<Record<BackendName, number>>;
@@ -39,6 +41,8 @@ export type BackendSetup = {
   readonly failures?: Partial<Record<BackendName, string>>;
   /** The GPU the WebGL backend runs on, when it started. */
   readonly webglRenderer?: string;
+  /** Things that went wrong but were worked around, such as WASM falling back to a single thread. */
+  readonly warnings?: readonly string[];
 };
 
 /** What the choice depends on besides speed. */
@@ -48,31 +52,40 @@ export type MachineFacts = {
 };
 
 const DEFAULT_BENCHMARK_MS = 200;
+const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 export async function setUpBackend(tf: Tf, choice: BackendChoice, options: BackendOptions): Promise<BackendSetup> {
   configureWasm(tf, options);
   const failures: Partial<Record<BackendName, string>> = {};
-  const withFailures = (setup: BackendSetup): BackendSetup =>
-    Object.keys(failures).length === 0 ? setup : { ...setup, failures };
+  const warnings: string[] = [];
+  const start = async (name: BackendName): Promise<boolean> => {
+    const started = await startBackend(tf, name, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    if (!started.ok) failures[name] = started.reason;
+    else if (started.warning !== undefined) warnings.push(started.warning);
+    return started.ok;
+  };
+  const report = (setup: BackendSetup): BackendSetup => ({
+    ...setup,
+    ...(Object.keys(failures).length === 0 ? {} : { failures }),
+    ...(warnings.length === 0 ? {} : { warnings }),
+  });
 
   const preferred = choice === 'auto' ? options.remembered : choice;
-  if (preferred !== undefined) {
-    const started = await startBackend(tf, preferred);
-    if (started.ok) return withFailures({ backend: preferred });
-    failures[preferred] = started.reason;
-  }
+  if (preferred !== undefined && (await start(preferred))) return report({ backend: preferred });
 
   // Nothing chosen, or the choice does not start here: measure what does start and take the fastest.
   const benchmark: SamplesPerSecond = {};
   let webglRenderer: string | undefined;
   for (const name of BACKENDS) {
-    if (name === preferred) continue;
-    const started = await startBackend(tf, name);
-    if (!started.ok) {
-      failures[name] = started.reason;
-      continue;
+    if (name === preferred || !(await start(name))) continue;
+    if (name === 'webgl') {
+      webglRenderer = readWebglRenderer(tf) ?? undefined;
+      // chooseBackend would never pick it, and its warm-up (compiling shaders on the CPU) takes seconds.
+      if (webglRenderer !== undefined && isSoftwareRenderer(webglRenderer) && benchmark.wasm !== undefined) {
+        failures.webgl = `not measured: it runs on a software renderer (${webglRenderer}), so WASM is faster here`;
+        continue;
+      }
     }
-    if (name === 'webgl') webglRenderer = readWebglRenderer(tf) ?? undefined;
     try {
       benchmark[name] = await measureTrainingSpeed(tf, options.benchmarkMs ?? DEFAULT_BENCHMARK_MS);
     } catch (error) {
@@ -82,13 +95,9 @@ export async function setUpBackend(tf: Tf, choice: BackendChoice, options: Backe
 
   const webglIsSoftware = webglRenderer !== undefined && isSoftwareRenderer(webglRenderer);
   const chosen = chooseBackend(benchmark, { webglIsSoftware });
-  const started = await startBackend(tf, chosen);
-  const backend = started.ok ? chosen : 'cpu';
-  if (!started.ok) {
-    failures[chosen] = started.reason;
-    await tf.setBackend('cpu');
-  }
-  return withFailures({ backend, benchmark, ...(webglRenderer === undefined ? {} : { webglRenderer }) });
+  const backend = (await start(chosen)) ? chosen : 'cpu';
+  if (backend !== chosen) await tf.setBackend('cpu');
+  return report({ backend, benchmark, ...(webglRenderer === undefined ? {} : { webglRenderer }) });
 }
 
 /**
@@ -140,7 +149,24 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
 
-type StartResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+type StartResult =
+  | { readonly ok: true; readonly warning?: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Starts a backend, giving up after `timeoutMs`. Threaded WASM gets a second chance on one thread:
+ * its pthread workers are built from the factory's source text (Function.toString), which a
+ * minifier breaks (`ReferenceError: _scriptDir is not defined` inside the workers), and then
+ * tfjs waits for them forever.
+ */
+async function startBackend(tf: Tf, name: BackendName, timeoutMs: number): Promise<StartResult> {
+  const first = await attemptStart(tf, name, timeoutMs);
+  if (first.ok || name !== 'wasm' || !(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) return first;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const second = await attemptStart(tf, name, timeoutMs);
+  if (!second.ok) return second;
+  return { ok: true, warning: `WASM threads failed to start (${first.reason}); WASM runs on one thread` };
+}
 
 function unavailableReason(tf: Tf, name: BackendName): string | null {
   if (tf.findBackendFactory(name) === null) {
@@ -162,33 +188,98 @@ function unavailableReason(tf: Tf, name: BackendName): string | null {
   }
 }
 
-async function startBackend(tf: Tf, name: BackendName): Promise<StartResult> {
+type StartOutcome =
+  | { readonly kind: 'settled'; readonly started: boolean }
+  | { readonly kind: 'threw'; readonly message: string }
+  | { readonly kind: 'worker error'; readonly message: string }
+  | { readonly kind: 'timed out' };
+
+async function attemptStart(tf: Tf, name: BackendName, timeoutMs: number): Promise<StartResult> {
   const unavailable = unavailableReason(tf, name);
   if (unavailable !== null) return { ok: false, reason: unavailable };
+  const watch = watchConsole();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    // tfjs swallows initialisation errors, logging them with console.warn and returning false;
-    // the warnings are the only place the reason appears.
-    const { result: started, warnings } = await captureWarnings(() => tf.setBackend(name));
-    if (started && tf.getBackend() === name) return { ok: true };
-    const reason = warnings.find((warning) => !warning.startsWith('Initialization of backend'));
-    return { ok: false, reason: reason ?? `the ${name} backend failed to start` };
-  } catch (error) {
-    return { ok: false, reason: describeError(error) };
+    const outcome = await Promise.race<StartOutcome>([
+      tf.setBackend(name).then(
+        (started) => ({ kind: 'settled', started }),
+        (error: unknown) => ({ kind: 'threw', message: describeError(error) }),
+      ),
+      watch.workerError.then((message) => ({ kind: 'worker error', message })),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ kind: 'timed out' }), timeoutMs);
+      }),
+    ]);
+    switch (outcome.kind) {
+      case 'settled': {
+        if (outcome.started && tf.getBackend() === name) return { ok: true };
+        // tfjs swallows initialisation errors, logging them with console.warn and returning false.
+        const reason = watch.warnings.find((warning) => !warning.startsWith('Initialization of backend'));
+        return { ok: false, reason: reason ?? `the ${name} backend failed to start` };
+      }
+      case 'threw':
+        return { ok: false, reason: outcome.message };
+      case 'worker error':
+        abandonStart(tf, name);
+        return { ok: false, reason: outcome.message };
+      case 'timed out':
+        abandonStart(tf, name);
+        return { ok: false, reason: `did not start within ${timeoutMs} ms` };
+      default:
+        return assertNever(outcome, 'start outcome');
+    }
+  } finally {
+    clearTimeout(timer);
+    watch.stop();
   }
 }
 
-async function captureWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+/** tfjs' own registration priorities, needed to register a factory again. */
+const TFJS_PRIORITY: Record<BackendName, number> = { webgpu: 3, webgl: 2, wasm: 2, cpu: 1 };
+
+/**
+ * Cancels a start still in flight. Left alone, a start that finishes late would make that backend
+ * the active one behind our back; removing the backend invalidates it. The factory is registered
+ * again so the backend can be retried.
+ */
+function abandonStart(tf: Tf, name: BackendName): void {
+  const factory = tf.findBackendFactory(name);
+  if (factory === null) return;
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory, TFJS_PRIORITY[name]);
+}
+
+type ConsoleWatch = { readonly warnings: string[]; readonly workerError: Promise<string>; stop(): void };
+
+/**
+ * Reads what tfjs and emscripten print while a backend starts: tfjs reports why a start failed only
+ * through console.warn, and emscripten reports crashed pthread workers only through console.error.
+ */
+function watchConsole(): ConsoleWatch {
   const warnings: string[] = [];
-  const originalWarn = console.warn;
+  const { warn, error } = console;
+  let reportWorkerError: (message: string) => void = () => undefined;
+  const workerError = new Promise<string>((resolve) => {
+    reportWorkerError = resolve;
+  });
+  const firstLine = (args: readonly unknown[]): string => args.map(String).join(' ').split('\n')[0] ?? '';
   console.warn = (...args: unknown[]) => {
-    warnings.push(args.map(String).join(' ').split('\n')[0] ?? '');
-    originalWarn.apply(console, args);
+    warnings.push(firstLine(args));
+    warn.apply(console, args);
   };
-  try {
-    return { result: await run(), warnings };
-  } finally {
-    console.warn = originalWarn;
-  }
+  console.error = (...args: unknown[]) => {
+    const line = firstLine(args);
+    if (/worker sent an error/i.test(line)) reportWorkerError(line);
+    error.apply(console, args);
+  };
+  return {
+    warnings,
+    workerError,
+    stop() {
+      console.warn = warn;
+      console.error = error;
+    },
+  };
 }
 
 /** The GPU (or software rasteriser) behind the WebGL backend, read from its own context. */

@@ -89,6 +89,8 @@ describe('top-level names persist across cells', () => {
       cells: ['let p1 = 1\nconst {q1} = {q1: 2}\nconst [r1] = [3]\np1 + q1 + r1'],
       result: 6,
     },
+    { name: 'a class followed by a line starting with [', cells: ['class Spaced {}\n[1, 2].length'], result: 2 },
+    { name: 'a function followed by a line starting with (', cells: ['function wrapped() { return 3 }\n(wrapped())'], result: 3 },
     { name: 'a line comment after the last expression', cells: ['const z2 = 3\nz2 * 2 // doubled'], result: 6 },
     { name: 'block comments at the end', cells: ['41 + 1 /* the answer */\n/* trailing */'], result: 42 },
     {
@@ -325,6 +327,24 @@ describe('errors', () => {
     ]);
   });
 
+  it('collapses tfjs internals to one line', async () => {
+    registerModule('@tensorflow/tfjs', await import('@tensorflow/tfjs'));
+    try {
+      const result = await kernel.run("import * as tf from '@tensorflow/tfjs'\ntf.tensor([1, 2]).reshape([3])");
+      expect(result.status).toBe('error');
+      // The call V8 blames is `reshape`, column 19 of line 2.
+      expect(result.error).toMatchObject({ line: 2, column: 19 });
+      expect(result.error?.traceback).toEqual([
+        '... (library frames)',
+        'at cell-1:2:19',
+        '    2 | tf.tensor([1, 2]).reshape([3])',
+        `      | ${' '.repeat(18)}^`,
+      ]);
+    } finally {
+      unregisterModule('@tensorflow/tfjs');
+    }
+  });
+
   it('explains thrown strings and objects', async () => {
     expect((await kernel.run("throw 'plain'")).error).toEqual({ type: 'error', name: 'Uncaught', message: 'plain', traceback: [] });
     expect((await kernel.run('throw { code: 42 }')).error).toMatchObject({ name: 'Uncaught', message: '{"code":42}' });
@@ -404,11 +424,19 @@ describe('console capture', () => {
   });
 
   it('delivers output from callbacks that fire after the cell finished', async () => {
-    const result = await kernel.run("setTimeout(() => console.log('late'), 10)\n'started'");
-    expect(result.result).toBe('started');
-    expect(kernel.output.stdout).toBe('');
-    await sleep(50);
-    expect(kernel.output.stdout).toBe('late\n');
+    const globals = globalThis as Record<string, unknown>;
+    try {
+      const result = await kernel.run(
+        "new Promise((resolve) => { (globalThis as any).releaseLate = resolve }).then(() => console.log('late'))\n'started'",
+      );
+      expect(result.result).toBe('started');
+      expect(kernel.output.stdout).toBe('');
+      (globals.releaseLate as () => void)();
+      await sleep(0);
+      expect(kernel.output.stdout).toBe('late\n');
+    } finally {
+      delete globals.releaseLate;
+    }
   });
 
   it('passes display() values to the host', async () => {

@@ -95,6 +95,8 @@ describe('generated code', () => {
       'export function g() {}\nexport function h() {}\ng()',
       'function first() {}\nfunction second() {}',
       'export default 42',
+      'export default (1 + 2)',
+      'export default class {}',
       'label: for (;;) { break label }',
       'const x = 1\n;[x].forEach((v) => v)',
       'x?.y ?? z',
@@ -147,6 +149,7 @@ describe('syntax errors point into the TypeScript', () => {
     },
     { name: 'unterminated string', source: "const s: string = 'abc", message: 'Unterminated string constant', line: 1, column: 19 },
     { name: 'top-level return', source: 'const a = 1\nreturn a', message: "'return' outside of function", line: 2, column: 1 },
+    { name: 'import.meta', source: 'const here: string = import.meta.url', message: "'import.meta' is not available in a notebook cell: a cell is not a module file", line: 1, column: 22 },
     { name: 'end of input', source: 'let a = 1\n\n  a +', message: 'Unexpected token', line: 3, column: 6 },
   ];
   it.each(cases)('$name', ({ source, message, line, column }) => {

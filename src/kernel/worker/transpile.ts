@@ -233,12 +233,13 @@ function bindingIdentifiers(pattern: Pattern): Identifier[] {
   }
 }
 
-class ReservedNameError extends Error {
-  constructor(readonly identifier: Identifier) {
-    super(
-      `'${identifier.name}' is a global the kernel relies on, so a cell cannot declare it at the top level; ` +
-        'rename it, or declare it inside a block or function',
-    );
+/** Valid JavaScript that cannot work in a cell; reported like a syntax error, at `node`. */
+class CellRewriteError extends Error {
+  constructor(
+    readonly node: AcornNode,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -256,11 +257,18 @@ function rewriteCell(js: string, program: Program): Rewrite {
 
   const declare = (identifiers: readonly Identifier[]): void => {
     for (const identifier of identifiers) {
-      if (RESERVED_GLOBALS.has(identifier.name)) throw new ReservedNameError(identifier);
+      if (RESERVED_GLOBALS.has(identifier.name)) {
+        throw new CellRewriteError(
+          identifier,
+          `'${identifier.name}' is a global the kernel relies on, so a cell cannot declare it at the top level; ` +
+            'rename it, or declare it inside a block or function',
+        );
+      }
       if (!declaredNames.includes(identifier.name)) declaredNames.push(identifier.name);
     }
   };
-  // Statements that now start with `(` would otherwise continue a previous line that has no `;`.
+  // A declaration ended at its `}` (or by ASI); as an expression statement, `A = class {}` would
+  // run on into a next line such as `[1, 2].map(...)`, so end it explicitly.
   const endStatement = (node: AcornNode): void => {
     if (js[node.end - 1] !== ';') magic.appendLeft(node.end, ';');
   };
@@ -354,9 +362,10 @@ function rewriteCell(js: string, program: Program): Rewrite {
       else rewriteClass({ ...declaration, id: declaration.id });
       return;
     }
-    // An anonymous default export is just evaluated.
-    magic.update(node.start, declaration.start, ';(');
-    magic.appendLeft(declaration.end, ')');
+    // An anonymous default export is just evaluated: `export default` becomes `void`, which
+    // turns `function () {}` into an expression and keeps any parentheses the author wrote.
+    const keywordsEnd = js.indexOf('default', node.start) + 'default'.length;
+    magic.update(node.start, keywordsEnd, ';void');
     endStatement(node);
   };
 
@@ -398,6 +407,9 @@ function rewriteCell(js: string, program: Program): Rewrite {
   }
 
   forEachNode(program, (node) => {
+    if (node.type === 'MetaProperty' && (node as AcornNode & { meta: Identifier }).meta.name === 'import') {
+      throw new CellRewriteError(node, "'import.meta' is not available in a notebook cell: a cell is not a module file");
+    }
     if (node.type === 'ImportExpression') {
       // `import('m')` inside a cell cannot resolve bare specifiers either.
       magic.update(node.start, node.start + 'import'.length, `${KILN_GLOBAL}.import`);
@@ -436,8 +448,10 @@ function returnLastExpression(js: string, program: Program, magic: MagicString):
   const { expression } = last;
   if (expression.type === 'AssignmentExpression' || js[last.end - 1] === ';') return false;
   // The parenthesis right after `return` keeps ASI from ending the statement at a line break.
-  magic.prependRight(expression.start, 'return (');
-  magic.appendLeft(expression.end, ')');
+  // Wrap the statement, not the expression: `(f())` parses to an expression that starts inside
+  // its parentheses. (The statement has no `;` here, so it ends where the expression does.)
+  magic.prependRight(last.start, 'return (');
+  magic.appendLeft(last.end, ')');
   return true;
 }
 
@@ -498,8 +512,8 @@ export function transpileCell(source: string, options: { readonly cellName: stri
   try {
     rewrite = rewriteCell(js, program);
   } catch (error) {
-    if (!(error instanceof ReservedNameError)) throw error;
-    const position = strippedToOriginal(stripped.map, positionAt(js, error.identifier.start));
+    if (!(error instanceof CellRewriteError)) throw error;
+    const position = strippedToOriginal(stripped.map, positionAt(js, error.node.start));
     return { ok: false, error: syntaxErrorOutput(error.message, cell, position) };
   }
 
