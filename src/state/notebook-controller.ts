@@ -5,11 +5,12 @@
  */
 import type { CellId } from '../lib/ids';
 import type { Cell, CellType, Notebook, RunStatus } from '../core/notebook/types';
-import { createCell } from '../core/notebook/create';
+import { createCell, KILN_LANGUAGE } from '../core/notebook/create';
 import { deleteCellWithUndo, NO_DELETED_CELLS, restoreLast, type DeletedCells } from '../core/notebook/deletedCells';
 import { createStore, type Store } from './create-store';
 import type { NotebookSession } from './notebook-session';
 import type { RunMode } from '../components/code-editor/editor-keys';
+import { showToast } from './app-store';
 
 export type EditorMode = 'command' | 'edit';
 
@@ -41,6 +42,17 @@ export class NotebookController {
 
   setRunner(runner: CellRunner | null): void {
     this.runner = runner;
+  }
+
+  /**
+   * Kiln's kernel runs TypeScript only. An imported Jupyter notebook in another language keeps the
+   * outputs it came with: running its cells would replace them with syntax errors.
+   */
+  private canRunCode(): boolean {
+    const { language } = this.notebook;
+    if (language === KILN_LANGUAGE) return true;
+    showToast({ tone: 'info', message: `This is a ${language} notebook: Kiln runs only TypeScript, so its cells keep the outputs they were imported with.` });
+    return false;
   }
 
   private get notebook(): Notebook {
@@ -174,10 +186,11 @@ export class NotebookController {
     } else {
       this.ui.set({ mode: 'command' });
     }
-    if (cell.type === 'code' && this.runner) await this.runner.run(cellId);
+    if (cell.type === 'code' && this.runner && this.canRunCode()) await this.runner.run(cellId);
   }
 
   async runAll(range: 'all' | 'above' | 'below' = 'all'): Promise<void> {
+    if (!this.canRunCode()) return;
     const index = this.selectedIndex;
     const cells = this.notebook.cells.filter((cell, position) => {
       if (cell.type !== 'code') return false;
