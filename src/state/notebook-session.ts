@@ -31,7 +31,13 @@ export type SessionState = {
 };
 
 const CHANNEL_NAME = 'kiln-notebooks';
-type ChannelMessage = { type: 'saved'; notebookId: NotebookId; revision: number };
+/** How long a tab taking a notebook over waits for the owner to write its last edits and step down. */
+const HANDOVER_TIMEOUT_MS = 1500;
+type ChannelMessage =
+  | { type: 'saved'; notebookId: NotebookId; revision: number }
+  /** A read-only tab wants to take over: the owner writes what it has and steps down. */
+  | { type: 'handover-request'; notebookId: NotebookId; requestId: string }
+  | { type: 'handed-over'; notebookId: NotebookId; requestId: string };
 
 export class NotebookSession {
   readonly store: Store<SessionState>;
@@ -94,9 +100,43 @@ export class NotebookSession {
     this.scheduleSave();
   }
 
-  /** Takes the notebook over from another tab: this tab becomes the writer and reloads the stored copy. */
+  /**
+   * Takes the notebook over from another tab: this tab becomes the writer and reloads the stored
+   * copy. The owner is asked first to write its pending edits and step down, so nothing typed
+   * there is lost; an owner that does not answer (hung, or closed meanwhile) is overruled.
+   */
   async takeOver(): Promise<void> {
+    await this.requestHandover();
     await this.claim(true);
+  }
+
+  private async requestHandover(): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    const requestId = crypto.randomUUID();
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        channel.removeEventListener('message', onMessage);
+        resolve();
+      };
+      const onMessage = (event: MessageEvent<ChannelMessage>): void => {
+        const message = event.data;
+        if (message.type === 'handed-over' && message.requestId === requestId) done();
+      };
+      const timer = setTimeout(done, HANDOVER_TIMEOUT_MS);
+      channel.addEventListener('message', onMessage);
+      channel.postMessage({ type: 'handover-request', notebookId: this.id, requestId } satisfies ChannelMessage);
+    });
+  }
+
+  /** The owner's side of a handover: write everything, stop writing, let the other tab in. */
+  private async handOver(requestId: string): Promise<void> {
+    if (!this.lock || this.disposed) return;
+    await this.flush();
+    this.lock.release();
+    this.onLockLost();
+    this.channel?.postMessage({ type: 'handed-over', notebookId: this.id, requestId } satisfies ChannelMessage);
   }
 
   /** Writes pending edits now (page hide, switching notebooks). */
@@ -141,8 +181,11 @@ export class NotebookSession {
 
   /** A read-only tab mirrors what the writing tab saves, so it never shows stale content. */
   private async onChannelMessage(message: ChannelMessage): Promise<void> {
-    if (message.type !== 'saved' || message.notebookId !== this.id || !this.isReadOnly) return;
-    if (message.revision > this.store.get().revision) await this.reloadFromStore(this.store.get().save);
+    if (message.notebookId !== this.id) return;
+    if (message.type === 'handover-request') await this.handOver(message.requestId);
+    else if (message.type === 'saved' && this.isReadOnly && message.revision > this.store.get().revision) {
+      await this.reloadFromStore(this.store.get().save);
+    }
   }
 
   private scheduleSave(): void {
