@@ -1,0 +1,135 @@
+/**
+ * The kernel, end to end in headless Chromium: cells share state, errors point at the cell's
+ * TypeScript, an endless loop is interrupted without losing variables, restart clears them,
+ * and the demo trains a real model on the penguins data with live progress.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openKiln, saveScreenshot, type KilnSession } from './support/kiln';
+import { cellAt, cells, DEMO_NAME, typeText, waitForMonaco, waitForNotebook } from './support/notebook-page';
+
+let kiln: KilnSession | undefined;
+
+afterEach(async () => {
+  await kiln?.close();
+  kiln = undefined;
+});
+
+async function waitForKernel(page: Page, status: string, timeout = 60_000): Promise<void> {
+  await page.locator(`[data-testid="kernel-status"][data-status="${status}"]`).waitFor({ timeout });
+}
+
+/** A new, empty notebook with Monaco ready and the kernel idle. */
+async function openEmptyNotebook(): Promise<Page> {
+  kiln = await openKiln();
+  const { page } = kiln;
+  await waitForNotebook(page, DEMO_NAME);
+  await page.click('[data-testid="new-notebook"]');
+  await page.locator('[data-testid="notebook"][data-cell-count="1"]').waitFor();
+  await waitForMonaco(page);
+  await waitForKernel(page, 'idle');
+  return page;
+}
+
+/** Types into the cell at `index` (focusing its editor) and runs it with Shift+Enter. */
+async function runInCell(page: Page, index: number, source: string): Promise<void> {
+  await cellAt(page, index).locator('[data-testid="cell-editor"]').click();
+  await typeText(page, source);
+  await page.keyboard.press('Shift+Enter');
+}
+
+async function outputText(page: Page, index: number): Promise<string> {
+  const outputs = cellAt(page, index).locator('[data-testid="cell-outputs"]');
+  await outputs.waitFor({ timeout: 30_000 });
+  return outputs.innerText();
+}
+
+async function waitForCellRun(page: Page, index: number, count: number): Promise<void> {
+  await cellAt(page, index).locator('[data-testid="execution-count"]', { hasText: `[${count}]` }).waitFor({ timeout: 60_000 });
+}
+
+describe('kernel', () => {
+  it('keeps top-level declarations between cells, allows re-declaring, and shows the last value', async () => {
+    const page = await openEmptyNotebook();
+    await runInCell(page, 0, 'const base = 21');
+    await waitForCellRun(page, 0, 1);
+    // Shift+Enter on the last cell inserts a new one below, in edit mode, as in Jupyter.
+    await expect.poll(() => cells(page).count()).toBe(2);
+    await typeText(page, 'const doubled: number = base * 2\ndoubled');
+    await page.keyboard.press('Shift+Enter');
+    await waitForCellRun(page, 1, 2);
+    expect((await outputText(page, 1)).trim()).toBe('42');
+
+    // Re-running a cell that declares a const is not an "already declared" error.
+    await cellAt(page, 0).locator('[data-testid="cell-editor"]').click();
+    await page.keyboard.press('Control+Enter');
+    await waitForCellRun(page, 0, 3);
+    expect(await cellAt(page, 0).locator('[data-testid="cell-error"]').count()).toBe(0);
+  });
+
+  it('reports a runtime error at the line and column of the cell source', async () => {
+    const page = await openEmptyNotebook();
+    await runInCell(page, 0, "const label: string = 'ok';\nconst missing: any = undefined;\nmissing.field");
+    await waitForCellRun(page, 0, 1);
+    const error = cellAt(page, 0).locator('[data-testid="cell-error"]');
+    await error.waitFor();
+    const text = await error.innerText();
+    expect(text).toContain('TypeError');
+    expect(text).toMatch(/line 3, column 9/);
+    await saveScreenshot(page, 'kernel-error');
+  });
+
+  it('interrupts an endless loop within a second and keeps the variables', async () => {
+    const page = await openEmptyNotebook();
+    await runInCell(page, 0, 'let kept = 7');
+    await waitForCellRun(page, 0, 1);
+    await typeText(page, 'while (true) {}');
+    await page.keyboard.press('Shift+Enter');
+    await waitForKernel(page, 'busy');
+    const interruptedAt = Date.now();
+    await page.click('[data-testid="interrupt"]');
+    await waitForKernel(page, 'idle', 5_000);
+    expect(Date.now() - interruptedAt).toBeLessThan(2_000);
+    expect(await outputText(page, 1)).toMatch(/interrupt/i);
+
+    await cellAt(page, 2).locator('[data-testid="cell-editor"]').click();
+    await typeText(page, 'kept + 1');
+    await page.keyboard.press('Control+Enter');
+    await waitForCellRun(page, 2, 3);
+    expect((await outputText(page, 2)).trim()).toBe('8');
+  });
+
+  it('restart clears every variable', async () => {
+    const page = await openEmptyNotebook();
+    await runInCell(page, 0, 'const gone = 1');
+    await waitForCellRun(page, 0, 1);
+    await page.click('[data-testid="restart"]');
+    await waitForKernel(page, 'idle');
+    await cellAt(page, 1).locator('[data-testid="cell-editor"]').click();
+    await typeText(page, 'typeof gone');
+    await page.keyboard.press('Control+Enter');
+    await waitForCellRun(page, 1, 1);
+    expect((await outputText(page, 1)).trim()).toContain('undefined');
+  });
+
+  it('runs the demo: loads the penguins table, charts it, trains with live progress and predicts', async () => {
+    kiln = await openKiln({ viewport: { width: 1280, height: 1000 } });
+    const { page } = kiln;
+    await waitForNotebook(page, DEMO_NAME);
+    await waitForKernel(page, 'idle');
+    await page.click('[data-testid="run-all"]');
+    await page.locator('[data-testid="training-progress"][data-state="done"]').waitFor({ timeout: 120_000 });
+    await waitForKernel(page, 'idle', 60_000);
+
+    expect(await page.locator('[data-testid="cell-error"]').count()).toBe(0);
+    const table = page.locator('.data-table').first();
+    expect(await table.innerText()).toContain('Adelie');
+    expect(await page.locator('.chart .main-svg').count()).toBeGreaterThan(0);
+    expect(await page.locator('.output-model').innerText()).toContain('Total params: 131');
+    const predictions = await page.locator('[data-testid="cell"]').last().locator('xpath=preceding-sibling::*[1]').innerText();
+    expect(predictions).toMatch(/Adelie|Chinstrap|Gentoo/);
+    expect(kiln.pageErrors).toEqual([]);
+    await page.locator('.output-model').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'demo-run-all');
+  });
+});
