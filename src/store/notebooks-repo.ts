@@ -44,8 +44,8 @@ export class NotebooksRepository {
    * another tab wrote it since we read it, so a stale tab cannot silently overwrite newer edits.
    */
   async save(notebook: Notebook, expectedRevision?: number): Promise<{ saved: true; revision: number } | { saved: false; storedRevision: number }> {
-    try {
-      return await this.db.transaction('rw', this.db.notebooks, this.db.notebookContents, async () => {
+    return this.write(`saving "${notebook.name}" failed`, () =>
+      this.db.transaction('rw', this.db.notebooks, this.db.notebookContents, async () => {
         const existing = await this.db.notebooks.get(notebook.id);
         if (existing && expectedRevision !== undefined && existing.revision !== expectedRevision) {
           return { saved: false as const, storedRevision: existing.revision };
@@ -67,25 +67,23 @@ export class NotebooksRepository {
           ...(notebook.metadata ? { metadata: notebook.metadata } : {}),
         });
         return { saved: true as const, revision };
-      });
-    } catch (error) {
-      throw toStorageError(error, `saving "${notebook.name}" failed`);
-    }
+      }),
+    );
   }
 
   async rename(id: NotebookId, name: string): Promise<void> {
     const trimmed = name.trim();
     if (!trimmed) throw new KilnError('bad-data', 'A notebook needs a name');
-    await this.db.notebooks.update(id, { name: trimmed, updatedAt: Date.now() });
+    await this.write(`renaming the notebook to "${trimmed}" failed`, () => this.db.notebooks.update(id, { name: trimmed, updatedAt: Date.now() }));
   }
 
   /** Moves a notebook to the trash; `restore` undoes it. */
   async trash(id: NotebookId): Promise<void> {
-    await this.db.notebooks.update(id, { deletedAt: Date.now() });
+    await this.write('moving the notebook to the trash failed', () => this.db.notebooks.update(id, { deletedAt: Date.now() }));
   }
 
   async restore(id: NotebookId): Promise<void> {
-    await this.db.notebooks.update(id, { deletedAt: 0 });
+    await this.write('restoring the notebook from the trash failed', () => this.db.notebooks.update(id, { deletedAt: 0 }));
   }
 
   /** Deletes notebooks that have been in the trash longer than `olderThanMs`. */
@@ -106,12 +104,13 @@ export class NotebooksRepository {
   }
 
   async getLastOpened(): Promise<NotebookId | undefined> {
-    const setting = await this.db.settings.get(LAST_OPENED_KEY);
-    return setting?.value as NotebookId | undefined;
+    // Stored data is untrusted: a damaged value must not stop the app from starting.
+    const value = (await this.db.settings.get(LAST_OPENED_KEY))?.value;
+    return typeof value === 'string' ? (value as NotebookId) : undefined;
   }
 
   async setLastOpened(id: NotebookId): Promise<void> {
-    await this.db.settings.put({ key: LAST_OPENED_KEY, value: id });
+    await this.write('remembering the open notebook failed', () => this.db.settings.put({ key: LAST_OPENED_KEY, value: id }));
   }
 
   /** True once the demo notebook has been created, so deleting it is respected on later visits. */
@@ -120,7 +119,16 @@ export class NotebooksRepository {
   }
 
   async markDemoSeeded(): Promise<void> {
-    await this.db.settings.put({ key: DEMO_SEEDED_KEY, value: true });
+    await this.write('remembering that the demo was created failed', () => this.db.settings.put({ key: DEMO_SEEDED_KEY, value: true }));
+  }
+
+  /** Runs a write, turning what IndexedDB throws (a full disk, above all) into a KilnError that says what failed. */
+  private async write<T>(whatFailed: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toStorageError(error, whatFailed);
+    }
   }
 }
 
