@@ -4,9 +4,9 @@
  * and the demo trains a real model on the penguins data with live progress.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { openKiln, saveScreenshot, type KilnSession } from './support/kiln';
-import { cellAt, cells, DEMO_NAME, typeText, waitForMonaco, waitForNotebook } from './support/notebook-page';
+import { cellAt, cells, DEMO_NAME, typeText, waitForNotebook } from './support/notebook-page';
+import { openEmptyNotebook, outputText, runInCell, waitForCellRun, waitForKernel } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
 
@@ -15,42 +15,10 @@ afterEach(async () => {
   kiln = undefined;
 });
 
-async function waitForKernel(page: Page, status: string, timeout = 60_000): Promise<void> {
-  await page.locator(`[data-testid="kernel-status"][data-status="${status}"]`).waitFor({ timeout });
-}
-
-/** A new, empty notebook with Monaco ready and the kernel idle. */
-async function openEmptyNotebook(): Promise<Page> {
-  kiln = await openKiln();
-  const { page } = kiln;
-  await waitForNotebook(page, DEMO_NAME);
-  await page.click('[data-testid="new-notebook"]');
-  await page.locator('[data-testid="notebook"][data-cell-count="1"]').waitFor();
-  await waitForMonaco(page);
-  await waitForKernel(page, 'idle');
-  return page;
-}
-
-/** Types into the cell at `index` (focusing its editor) and runs it with Shift+Enter. */
-async function runInCell(page: Page, index: number, source: string): Promise<void> {
-  await cellAt(page, index).locator('[data-testid="cell-editor"]').click();
-  await typeText(page, source);
-  await page.keyboard.press('Shift+Enter');
-}
-
-async function outputText(page: Page, index: number): Promise<string> {
-  const outputs = cellAt(page, index).locator('[data-testid="cell-outputs"]');
-  await outputs.waitFor({ timeout: 30_000 });
-  return outputs.innerText();
-}
-
-async function waitForCellRun(page: Page, index: number, count: number): Promise<void> {
-  await cellAt(page, index).locator('[data-testid="execution-count"]', { hasText: `[${count}]` }).waitFor({ timeout: 60_000 });
-}
-
 describe('kernel', () => {
   it('keeps top-level declarations between cells, allows re-declaring, and shows the last value', async () => {
-    const page = await openEmptyNotebook();
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
     await runInCell(page, 0, 'const base = 21');
     await waitForCellRun(page, 0, 1);
     // Shift+Enter on the last cell inserts a new one below, in edit mode, as in Jupyter.
@@ -68,7 +36,8 @@ describe('kernel', () => {
   });
 
   it('reports a runtime error at the line and column of the cell source', async () => {
-    const page = await openEmptyNotebook();
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
     await runInCell(page, 0, "const label: string = 'ok';\nconst missing: any = undefined;\nmissing.field");
     await waitForCellRun(page, 0, 1);
     const error = cellAt(page, 0).locator('[data-testid="cell-error"]');
@@ -80,7 +49,8 @@ describe('kernel', () => {
   });
 
   it('interrupts an endless loop within a second and keeps the variables', async () => {
-    const page = await openEmptyNotebook();
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
     await runInCell(page, 0, 'let kept = 7');
     await waitForCellRun(page, 0, 1);
     await typeText(page, 'while (true) {}');
@@ -100,7 +70,8 @@ describe('kernel', () => {
   });
 
   it('restart clears every variable', async () => {
-    const page = await openEmptyNotebook();
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
     await runInCell(page, 0, 'const gone = 1');
     await waitForCellRun(page, 0, 1);
     await page.click('[data-testid="restart"]');

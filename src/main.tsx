@@ -7,19 +7,21 @@ import { createRoot } from 'react-dom/client';
 import type { NotebookId } from './lib/ids';
 import { KilnDatabase } from './store/schema';
 import { NotebooksRepository } from './store/notebooks-repo';
+import { DatasetsRepository } from './store/datasets-repo';
 import { toStorageError } from './store/storage-errors';
 import { appStore } from './state/app-store';
 import { fetchDemoNotebook, Workspace } from './state/workspace';
+import { DatasetLibrary } from './state/dataset-library';
 import { App } from './app/App';
 import { ErrorBoundary } from './app/ErrorBoundary';
 import { ServicesContext } from './app/services';
 import './app/app.css';
 
-async function openRepository(): Promise<NotebooksRepository | null> {
+async function openDatabase(): Promise<KilnDatabase | null> {
   try {
     const db = new KilnDatabase();
     await db.open();
-    return new NotebooksRepository(db);
+    return db;
   } catch (error) {
     appStore.set({ storage: { status: 'unavailable', message: toStorageError(error, 'opening storage failed').message } });
     return null;
@@ -37,13 +39,15 @@ async function start(): Promise<void> {
   // Fetched alongside opening storage: needed only on a first visit, and then it is on the critical path.
   const demo = fetchDemoNotebook();
   demo.catch(() => undefined);
-  const repository = await openRepository();
-  const workspace = new Workspace(repository);
+  const db = await openDatabase();
+  const repository = db && new NotebooksRepository(db);
+  const datasets = new DatasetLibrary(db && new DatasetsRepository(db));
+  const workspace = new Workspace(repository, datasets);
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <StrictMode>
       <ErrorBoundary>
-        <ServicesContext.Provider value={{ workspace, repository }}>
+        <ServicesContext.Provider value={{ workspace, repository, datasets }}>
           <App />
         </ServicesContext.Provider>
       </ErrorBoundary>

@@ -4,6 +4,7 @@ import { Sidebar } from '../features/sidebar/Sidebar';
 import { NotebookView } from '../features/notebook/NotebookView';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { Toasts } from './Toasts';
+import { DropOverlay } from '../features/datasets/DropOverlay';
 
 export function App() {
   const controller = useStore(appStore, (state) => state.controller);
@@ -21,6 +22,7 @@ export function App() {
         {controller ? <NotebookView key={controller.session.id} controller={controller} /> : <div className="loading">Opening notebook…</div>}
       </div>
       {dialog === 'shortcuts' && <ShortcutsDialog />}
+      <DropOverlay />
       <Toasts />
     </div>
   );

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { NotebooksRepository } from '../store/notebooks-repo';
 import type { Workspace } from '../state/workspace';
+import type { DatasetLibrary } from '../state/dataset-library';
 import { invariant } from '../lib/invariant';
 
 /** Long-lived objects made once by main.tsx and handed to the tree. */
@@ -8,6 +9,7 @@ export type Services = {
   readonly workspace: Workspace;
   /** Null when IndexedDB is unavailable: Kiln then works in memory and says so. */
   readonly repository: NotebooksRepository | null;
+  readonly datasets: DatasetLibrary;
 };
 
 export const ServicesContext = createContext<Services | null>(null);

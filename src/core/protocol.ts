@@ -30,7 +30,14 @@ export type KernelRequest =
       readonly source: string;
       readonly executionCount: number;
     }
-  | { readonly type: 'memory'; readonly id: RequestId };
+  | { readonly type: 'memory'; readonly id: RequestId }
+  /** The answer to a `dataset-request`; handled as soon as it arrives, not queued behind the running cell. */
+  | { readonly type: 'dataset-reply'; readonly id: RequestId; readonly lookupId: string; readonly result: DatasetLookup };
+
+/** A dataset the user stored in Kiln (IndexedDB belongs to the main thread, so the worker asks for it). */
+export type DatasetLookup =
+  | { readonly found: true; readonly bytes: ArrayBuffer; readonly sha256: string }
+  | { readonly found: false; readonly available: readonly string[]; /** Why the lookup failed, when it was not just absent. */ readonly problem?: string };
 
 export type KernelMemory = { readonly numTensors: number; readonly numBytes: number };
 
@@ -53,6 +60,8 @@ export type KernelEvent =
     }
   | { readonly type: 'error'; readonly requestId: RequestId; readonly error: ErrorOutput }
   | { readonly type: 'memory'; readonly requestId: RequestId; readonly memory: KernelMemory }
+  /** `data.load(name)` in the running cell asks the main thread for a stored dataset. */
+  | { readonly type: 'dataset-request'; readonly requestId: RequestId; readonly lookupId: string; readonly name: string }
   | {
       readonly type: 'done';
       readonly requestId: RequestId;

@@ -5,10 +5,10 @@
  * in time (or crashes), it is replaced and the caller is told that variables were lost.
  */
 import { newRequestId, type CellId, type RequestId } from '../lib/ids';
-import type { BackendChoice, BackendName, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
+import type { BackendChoice, BackendName, DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
 import type { RunStatus } from '../core/notebook/types';
 
-export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' }>;
+export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' } | { type: 'dataset-request' }>;
 export type ExecutionResult = { status: RunStatus; durationMs: number; memory: KernelMemory | null };
 
 export type Execution = {
@@ -23,6 +23,14 @@ export type KernelClientEvents = {
   /** The worker died or was replaced; `reason` says why (shown to the user). */
   onRestarted(reason: string): void;
 };
+
+/** What the main thread provides to code running in the kernel. */
+export type KernelHost = {
+  /** A dataset the user stored, by file name. */
+  readDataset(name: string): Promise<DatasetLookup>;
+};
+
+const NO_DATASETS: KernelHost = { readDataset: async () => ({ found: false, available: [] }) };
 
 type Pending = {
   onEvent(event: ExecutionEvent): void;
@@ -47,7 +55,7 @@ export class KernelClient {
   constructor(
     private readonly createWorker: WorkerFactory,
     private readonly events: KernelClientEvents,
-    private readonly options: { backend: BackendChoice; autoBackend: AutoBackendMemory },
+    private readonly options: { backend: BackendChoice; autoBackend: AutoBackendMemory; host?: KernelHost },
   ) {
     this.backend = options.backend;
     // SharedArrayBuffer exists only when the page is cross-origin isolated (COOP/COEP headers).
@@ -160,11 +168,27 @@ export class KernelClient {
 
   private route(event: KernelEvent): void {
     if (event.type === 'ready' || event.type === 'memory') return;
+    if (event.type === 'dataset-request') {
+      void this.answerDatasetRequest(event.lookupId, event.name);
+      return;
+    }
     if (event.type === 'done') {
       this.finish(event.requestId, null, event.status, event.durationMs, event.memory);
       return;
     }
     this.pending.get(event.requestId)?.onEvent(event);
+  }
+
+  private async answerDatasetRequest(lookupId: string, name: string): Promise<void> {
+    const worker = this.worker;
+    let result: DatasetLookup;
+    try {
+      result = await (this.options.host ?? NO_DATASETS).readDataset(name);
+    } catch (error) {
+      result = { found: false, available: [], problem: `reading it from browser storage failed (${error instanceof Error ? error.message : String(error)})` };
+    }
+    // The bytes are transferred, not copied: datasets can be large.
+    if (this.worker === worker) worker?.postMessage({ type: 'dataset-reply', id: newRequestId(), lookupId, result } satisfies KernelRequest, result.found ? [result.bytes] : []);
   }
 
   private finish(requestId: RequestId, lastEvent: ExecutionEvent | null, status: RunStatus = 'error', durationMs = 0, memory: KernelMemory | null = null): void {

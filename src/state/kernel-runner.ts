@@ -8,7 +8,7 @@ import type { CellOutput } from '../core/outputs';
 import type { RunStatus } from '../core/notebook/types';
 import { BACKENDS, type BackendChoice, type BackendName } from '../core/protocol';
 import { assertNever } from '../lib/invariant';
-import { KernelClient, type ExecutionEvent } from '../kernel/client';
+import { KernelClient, type ExecutionEvent, type KernelHost } from '../kernel/client';
 import type { NotebookController } from './notebook-controller';
 import { kernelStore } from './kernel-state';
 import { showToast } from './app-store';
@@ -37,7 +37,10 @@ export class KernelRunner {
   private isDraining = false;
   private executionCount = 0;
 
-  constructor(private readonly controller: NotebookController) {
+  constructor(
+    private readonly controller: NotebookController,
+    host: KernelHost,
+  ) {
     this.client = new KernelClient(
       () => new Worker(new URL('../kernel/worker/kernel.worker.ts', import.meta.url), { type: 'module', name: 'kiln-kernel' }),
       {
@@ -49,7 +52,7 @@ export class KernelRunner {
           showToast({ tone: 'info', message: reason });
         },
       },
-      { backend: rememberedBackend(), autoBackend: autoBackendMemory },
+      { backend: rememberedBackend(), autoBackend: autoBackendMemory, host },
     );
     controller.setRunner({ run: (cellId) => this.run(cellId) });
   }

@@ -12,6 +12,7 @@ import { appStore, showToast } from './app-store';
 import { NotebookController } from './notebook-controller';
 import { NotebookSession } from './notebook-session';
 import { KernelRunner } from './kernel-runner';
+import type { DatasetLibrary } from './dataset-library';
 import { downloadFile, safeFileName } from './download';
 
 export const DEMO_NOTEBOOK_URL = `${import.meta.env.BASE_URL}demo/penguins.ipynb`;
@@ -26,7 +27,10 @@ export async function fetchDemoNotebook(): Promise<Notebook> {
 }
 
 export class Workspace {
-  constructor(private readonly repository: NotebooksRepository | null) {}
+  constructor(
+    private readonly repository: NotebooksRepository | null,
+    private readonly datasets: DatasetLibrary,
+  ) {}
 
   get canPersist(): boolean {
     return this.repository !== null;
@@ -154,7 +158,7 @@ export class Workspace {
 
   private showSession(session: NotebookSession): void {
     const controller = new NotebookController(session);
-    const kernel = new KernelRunner(controller);
+    const kernel = new KernelRunner(controller, { readDataset: (name) => this.datasets.lookUp(name) });
     appStore.set({ controller, kernel, openNotebookId: session.id });
     // The kernel (tfjs, danfo) starts once the page is idle, so the first run is quick but the first screen is not slowed.
     requestIdleCallback(() => appStore.get().kernel === kernel && kernel.warmUp(), { timeout: 3000 });

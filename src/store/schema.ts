@@ -29,13 +29,22 @@ export type NotebookContentRecord = {
 
 export type SettingRecord = { key: string; value: unknown };
 
+/** A file the user brought in; its bytes live in `datasetContents`, so listing datasets stays cheap. */
 export type DatasetRecord = {
   name: string;
   sha256: string;
-  bytes: ArrayBuffer;
   size: number;
   addedAt: number;
+  /** Shape found when the file was checked on the way in. */
+  rows: number;
+  columns: number;
 };
+
+/** Bytes by content hash: two names with the same content share one copy. */
+export type DatasetContentRecord = { sha256: string; bytes: ArrayBuffer };
+
+/** How version 2 stored a dataset (bytes inline); read only by the version 3 upgrade. */
+type DatasetRecordV2 = { name: string; sha256: string; bytes?: ArrayBuffer; size: number; addedAt: number; rows?: number; columns?: number };
 
 export const DATABASE_NAME = 'kiln';
 
@@ -68,15 +77,34 @@ export function declareVersion2(db: Dexie): void {
     });
 }
 
+/**
+ * Version 3: dataset bytes move out of the `datasets` rows into `datasetContents` (by SHA-256), so
+ * the datasets panel can list them without reading every file.
+ */
+export function declareVersion3(db: Dexie): void {
+  db.version(3)
+    .stores({ datasets: 'name, sha256, addedAt', datasetContents: 'sha256' })
+    .upgrade(async (tx) => {
+      const datasets = tx.table<DatasetRecordV2, string>('datasets');
+      for (const { bytes, ...record } of await datasets.toArray()) {
+        if (bytes) await tx.table('datasetContents').put({ sha256: record.sha256, bytes } satisfies DatasetContentRecord);
+        // Version 2 did not record the shape; -1 says "unknown".
+        await datasets.put({ ...record, rows: record.rows ?? -1, columns: record.columns ?? -1 });
+      }
+    });
+}
+
 export class KilnDatabase extends Dexie {
   notebooks!: Table<NotebookRecord, NotebookId>;
   notebookContents!: Table<NotebookContentRecord, NotebookId>;
   settings!: Table<SettingRecord, string>;
   datasets!: Table<DatasetRecord, string>;
+  datasetContents!: Table<DatasetContentRecord, string>;
 
   constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
     declareVersion1(this);
     declareVersion2(this);
+    declareVersion3(this);
   }
 }

@@ -118,6 +118,8 @@ function CellActions({ cell, controller }: { cell: Cell; controller: NotebookCon
       <button type="button" className="icon-button" title="Move down (Ctrl+Shift+↓)" onClick={act(() => controller.moveSelected(1))}>↓</button>
       {cell.type === 'code' && (
         <>
+          <button type="button" className="icon-button" data-testid="run-above" title="Run the cells above this one" onClick={act(() => void controller.runAll('above'))}>⇡▶</button>
+          <button type="button" className="icon-button" data-testid="run-below" title="Run this cell and the ones below" onClick={act(() => void controller.runAll('below'))}>▶⇣</button>
           <button type="button" className="icon-button" title="Hide/show input" onClick={act(() => controller.toggleCollapse('input'))}>⌸</button>
           <button type="button" className="icon-button" title="Hide/show output (O)" onClick={act(() => controller.toggleCollapse('output'))}>☰</button>
           <button type="button" className="icon-button" title="Clear output" onClick={act(() => controller.clearOutputs(cell.id))}>⌫</button>

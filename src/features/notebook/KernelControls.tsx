@@ -25,7 +25,7 @@ export function KernelControls({ controller }: { controller: NotebookController 
       <button type="button" className="button" data-testid="run-all" onClick={() => void controller.runAll()} title="Run all cells">Run all</button>
       <button type="button" className="button" data-testid="interrupt" disabled={!isBusy} onClick={() => void kernel?.interrupt()} title="Interrupt the running cell (I I)">■ Interrupt</button>
       <button type="button" className="button" data-testid="restart" onClick={() => void kernel?.restart()} title="Restart the kernel: clears every variable (0 0)">↻ Restart</button>
-      <button type="button" className="button" data-testid="restart-run-all" onClick={() => void kernel?.restart().then(() => controller.runAll())} title="Restart the kernel, then run every cell">↻ Run all</button>
+      <button type="button" className="button" data-testid="restart-run-all" onClick={() => void kernel?.restart().then(() => controller.runAll())} title="Restart the kernel, then run every cell">Restart &amp; run all</button>
       <span className={`kernel-status status-${status}`} data-testid="kernel-status" data-status={status} title={notice ?? 'Kernel state'}>
         <span className="dot" aria-hidden /> {status}
       </span>

@@ -6,6 +6,7 @@ import { useServices } from '../../app/services';
 import { useStore } from '../../state/create-store';
 import { appStore } from '../../state/app-store';
 import { formatRelativeTime } from './relative-time';
+import { DatasetsPanel } from '../datasets/DatasetsPanel';
 
 export function Sidebar() {
   const { repository, workspace } = useServices();
@@ -39,6 +40,7 @@ export function Sidebar() {
         ))}
         {notebooks && shown.length === 0 && <li className="empty">{needle ? 'No notebook matches.' : 'No notebooks yet.'}</li>}
       </ul>
+      <DatasetsPanel />
       {!repository && <div className="sidebar-warning">Storage unavailable: notebooks are not saved.</div>}
     </nav>
   );
@@ -77,7 +79,7 @@ function NotebookItem({ notebook, isOpen }: { notebook: NotebookSummary; isOpen:
       <span className="notebook-item-actions">
         <button type="button" className="icon-button" title="Rename" aria-label={`Rename ${notebook.name}`} onClick={() => setIsRenaming(true)}>✎</button>
         <button type="button" className="icon-button" title="Duplicate" aria-label={`Duplicate ${notebook.name}`} onClick={() => void workspace.duplicate(notebook.id)}>⧉</button>
-        <button type="button" className="icon-button danger" title="Delete" aria-label={`Delete ${notebook.name}`} onClick={() => void workspace.delete(notebook.id, notebook.name)}>🗑</button>
+        <button type="button" className="icon-button danger" title="Delete" aria-label={`Delete ${notebook.name}`} onClick={() => void workspace.delete(notebook.id, notebook.name)}>✕</button>
       </span>
     </li>
   );

@@ -3,6 +3,7 @@
  * file's fingerprint (SHA-256, rows, columns), so a run can say exactly which data it used.
  */
 import type { DataFrame } from 'danfojs';
+import type { DatasetLookup } from '../../core/protocol';
 import { fingerprint, loadTable, type DanfoModule, type DataFingerprint } from './data-loading';
 
 export type LoadedDataset = DataFingerprint & { readonly name: string };
@@ -13,14 +14,30 @@ export type DataApi = {
   loaded(): readonly LoadedDataset[];
 };
 
-export function createDataApi(dfd: DanfoModule, baseUrl: string): DataApi {
+/** Samples shipped in public/data (see vite.config.ts). */
+const BUNDLED_SAMPLES = ['penguins.csv', 'penguins.json'];
+
+/**
+ * The user's own datasets (stored in IndexedDB, reached through the main thread) come first, so a
+ * dropped `penguins.csv` shadows the bundled sample of that name, as a local file would.
+ */
+export function createDataApi(dfd: DanfoModule, baseUrl: string, lookUpStored: (name: string) => Promise<DatasetLookup>): DataApi {
   const loaded = new Map<string, LoadedDataset>();
+  const readBytes = async (name: string): Promise<ArrayBuffer> => {
+    const stored = await lookUpStored(name);
+    if (stored.found) return stored.bytes;
+    if (BUNDLED_SAMPLES.includes(name)) {
+      const response = await fetch(new URL(`data/${encodeURIComponent(name)}`, baseUrl));
+      if (response.ok) return response.arrayBuffer();
+      throw new Error(`data.load('${name}'): the bundled sample could not be fetched (HTTP ${response.status})`);
+    }
+    const yours = stored.available.length > 0 ? stored.available.join(', ') : 'none yet (drop a .csv or .json file on the notebook)';
+    const problem = stored.problem ? ` (${stored.problem})` : '';
+    throw new Error(`data.load('${name}'): no such dataset${problem}. Your datasets: ${yours}. Bundled samples: ${BUNDLED_SAMPLES.join(', ')}`);
+  };
   return {
     async load(name) {
-      const url = new URL(`data/${encodeURIComponent(name)}`, baseUrl);
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`data.load('${name}'): no such dataset (HTTP ${response.status}). Bundled samples: penguins.csv, penguins.json`);
-      const bytes = await response.arrayBuffer();
+      const bytes = await readBytes(name);
       const table = loadTable(dfd, bytes, name);
       loaded.set(name, { name, ...(await fingerprint(bytes, table)) });
       return table;

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint, loadTable, locateJsonError, sha256Hex, uniqueColumnNames } from './data-loading';
+import { fingerprint, loadTable } from './data-loading';
+import { locateJsonError, uniqueColumnNames } from '../../core/table-file';
+import { sha256Hex } from '../../lib/sha256';
 
 // Loaded through Node's require: see display.test.ts for why `import 'danfojs'` fails under Vite.
 const dfd = createRequire(import.meta.url)('danfojs') as typeof import('danfojs');

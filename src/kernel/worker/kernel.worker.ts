@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as dfd from 'danfojs';
-import type { KernelEvent, KernelMemory, KernelRequest } from '../../core/protocol';
+import type { DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../../core/protocol';
 import type { DisplayBundle } from '../../core/outputs';
 import type { RequestId } from '../../lib/ids';
 import { assertNever } from '../../lib/invariant';
@@ -80,10 +80,23 @@ const memory = (): KernelMemory => {
   return { numTensors, numBytes };
 };
 
+/** Dataset lookups waiting for the main thread's answer, by lookup id. */
+const datasetLookups = new Map<string, (result: DatasetLookup) => void>();
+
+function lookUpStoredDataset(name: string): Promise<DatasetLookup> {
+  const requestId = currentRequest;
+  if (!requestId) return Promise.resolve({ found: false, available: [], problem: 'data.load must be called while a cell runs' });
+  const lookupId = crypto.randomUUID();
+  return new Promise((resolve) => {
+    datasetLookups.set(lookupId, resolve);
+    post({ type: 'dataset-request', requestId, lookupId, name });
+  });
+}
+
 function installGlobals(baseUrl: string): void {
   registerModule('@tensorflow/tfjs', tf);
   registerModule('danfojs', dfd);
-  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: createDataApi(dfd, baseUrl) });
+  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: createDataApi(dfd, baseUrl, lookUpStoredDataset) });
 }
 
 async function handle(request: KernelRequest): Promise<void> {
@@ -116,6 +129,9 @@ async function handle(request: KernelRequest): Promise<void> {
     case 'memory':
       post({ type: 'memory', requestId: request.id, memory: memory() });
       return;
+    case 'dataset-reply':
+      // Answered in the message listener; never queued.
+      return;
     default:
       assertNever(request, 'kernel request');
   }
@@ -124,5 +140,12 @@ async function handle(request: KernelRequest): Promise<void> {
 // Requests are handled one at a time, in the order they arrive.
 let queue: Promise<void> = Promise.resolve();
 worker.addEventListener('message', (message: MessageEvent<KernelRequest>) => {
+  const request = message.data;
+  // The running cell awaits this answer, so it cannot wait in the queue behind that cell.
+  if (request.type === 'dataset-reply') {
+    datasetLookups.get(request.lookupId)?.(request.result);
+    datasetLookups.delete(request.lookupId);
+    return;
+  }
   queue = queue.then(() => handle(message.data)).catch((error: unknown) => console.error('kiln kernel: request failed', error));
 });
