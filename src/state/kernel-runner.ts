@@ -12,6 +12,7 @@ import { KernelClient, type ExecutionEvent, type KernelHost } from '../kernel/cl
 import type { NotebookController } from './notebook-controller';
 import { kernelStore } from './kernel-state';
 import { showToast } from './app-store';
+import { describeTensorLeak, detectTensorLeak } from '../core/tensor-leaks';
 
 /** Outputs arriving faster than this are applied together, so a chatty loop cannot flood React. */
 const OUTPUT_FLUSH_MS = 30;
@@ -36,6 +37,8 @@ export class KernelRunner {
   private queue: CellId[] = [];
   private isDraining = false;
   private executionCount = 0;
+  /** Tensors each cell's last run left alive, to spot cells that leak every time they run. */
+  private readonly tensorsAddedByCell = new Map<CellId, number>();
 
   constructor(
     private readonly controller: NotebookController,
@@ -48,6 +51,7 @@ export class KernelRunner {
         onRestarted: (reason) => {
           this.queue = [];
           this.executionCount = 0;
+          this.tensorsAddedByCell.clear();
           kernelStore.set({ status: 'restarting', runningCellId: null, queuedCellIds: [], notice: reason, memory: null });
           showToast({ tone: 'info', message: reason });
         },
@@ -149,7 +153,14 @@ export class KernelRunner {
       else flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS - sinceFlush);
     };
 
+    const tensorsBefore = kernelStore.get().memory?.numTensors;
     const result = await this.client.execute(cellId, cell.source, executionCount, onEvent).done;
+    if (result.memory && tensorsBefore !== undefined) {
+      const added = result.memory.numTensors - tensorsBefore;
+      const leak = detectTensorLeak(this.tensorsAddedByCell.get(cellId), added);
+      this.tensorsAddedByCell.set(cellId, added);
+      if (leak) buffered.push({ type: 'stream', name: 'stderr', text: describeTensorLeak(leak) });
+    }
     flush();
     const current = session.notebook.cells.find((candidate) => candidate.id === cellId);
     if (current?.type === 'code') {
