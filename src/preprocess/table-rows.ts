@@ -18,7 +18,7 @@ export function rowsFromColumns(columns: readonly string[], values: readonly (re
   });
   return values.map((row, rowIndex) => {
     if (!Array.isArray(row) || row.length !== columns.length) {
-      const got = Array.isArray(row) ? `${row.length} values` : describeValue(row);
+      const got = Array.isArray(row) ? String(row.length) : describeValue(row);
       throw new PreprocessError('bad-table', `values[${rowIndex}]: expected ${columns.length} values (one per column), got ${got}`, { row: rowIndex });
     }
     // fromEntries defines own properties, so even a column named "__proto__" stays a plain field.
