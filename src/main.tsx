@@ -57,7 +57,7 @@ async function start(): Promise<void> {
   // Edits typed in the last moments before the tab is hidden or closed are written at once.
   addEventListener('pagehide', () => void appStore.get().controller?.session.flush());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void appStore.get().controller?.session.flush());
-  void repository?.emptyTrash(TRASH_KEPT_MS);
+  void repository?.emptyTrash(TRASH_KEPT_MS).catch(() => undefined); // retried on the next visit
 }
 
 void start();

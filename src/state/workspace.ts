@@ -6,7 +6,7 @@ import { newNotebookId, type NotebookId } from '../lib/ids';
 import type { Notebook } from '../core/notebook/types';
 import { createNotebook } from '../core/notebook/create';
 import { importIpynb, serializeIpynb } from '../core/ipynb';
-import { errorMessage } from '../core/errors';
+import { errorMessage, KilnError } from '../core/errors';
 import type { NotebooksRepository } from '../store/notebooks-repo';
 import { appStore, showToast } from './app-store';
 import { NotebookController } from './notebook-controller';
@@ -58,7 +58,7 @@ export class Workspace {
         showToast({ tone: 'error', message: `The demo notebook could not be loaded: ${errorMessage(error)}` });
         return null;
       });
-      void repository.markDemoSeeded();
+      void repository.markDemoSeeded().catch(() => undefined); // at worst the demo is offered again
       if (notebook) return this.saveAndOpen(notebook);
     }
     await this.create();
@@ -73,26 +73,34 @@ export class Workspace {
     return true;
   }
 
-  async create(name = 'Untitled'): Promise<void> {
-    await this.saveAndOpen(createNotebook(name));
+  create(name = 'Untitled'): Promise<void> {
+    return reportFailure('Creating a notebook', () => this.saveAndOpen(createNotebook(name)));
   }
 
-  async duplicate(id: NotebookId): Promise<void> {
-    const stored = await this.repository?.get(id);
-    if (!stored) return;
-    const now = Date.now();
-    const copy = createNotebook(`${stored.notebook.name} (copy)`, stored.notebook.cells, { language: stored.notebook.language, now });
-    await this.saveAndOpen({ ...copy, ...(stored.notebook.metadata ? { metadata: stored.notebook.metadata } : {}) });
+  duplicate(id: NotebookId): Promise<void> {
+    return reportFailure('Duplicating the notebook', async () => {
+      const stored = await this.repository?.get(id);
+      if (!stored) return;
+      const now = Date.now();
+      const copy = createNotebook(`${stored.notebook.name} (copy)`, stored.notebook.cells, { language: stored.notebook.language, now });
+      await this.saveAndOpen({ ...copy, ...(stored.notebook.metadata ? { metadata: stored.notebook.metadata } : {}) });
+    });
   }
 
-  async rename(id: NotebookId, name: string): Promise<void> {
-    const controller = appStore.get().controller;
-    if (controller?.session.id === id) controller.rename(name);
-    else await this.repository?.rename(id, name);
+  rename(id: NotebookId, name: string): Promise<void> {
+    return reportFailure('Renaming the notebook', async () => {
+      const controller = appStore.get().controller;
+      if (controller?.session.id === id) controller.rename(name);
+      else await this.repository?.rename(id, name);
+    });
   }
 
   /** Moves a notebook to the trash with an Undo toast; the trash is emptied on a later visit. */
-  async delete(id: NotebookId, name: string): Promise<void> {
+  delete(id: NotebookId, name: string): Promise<void> {
+    return reportFailure('Deleting the notebook', () => this.trash(id, name));
+  }
+
+  private async trash(id: NotebookId, name: string): Promise<void> {
     if (!this.repository) return;
     const repository = this.repository;
     const wasOpen = appStore.get().openNotebookId === id;
@@ -112,6 +120,14 @@ export class Workspace {
 
   /** Imports a .ipynb file; a bad file changes nothing and says what is wrong and where. */
   async importFile(file: File): Promise<boolean> {
+    let imported = false;
+    await reportFailure(`Importing ${file.name}`, async () => {
+      imported = await this.importNotebookFile(file);
+    });
+    return imported;
+  }
+
+  private async importNotebookFile(file: File): Promise<boolean> {
     const text = await file.text();
     const result = importIpynb(text, { fileName: file.name, notebookId: newNotebookId() });
     if (!result.ok) {
@@ -134,7 +150,13 @@ export class Workspace {
 
   private async saveAndOpen(notebook: Notebook): Promise<void> {
     if (!this.repository) {
-      this.showSession(NotebookSession.inMemory(notebook, 'Storage is unavailable'));
+      // Without storage the open notebook exists only on screen: replacing it would lose it.
+      const current = appStore.get().controller;
+      const discard = `Browser storage is unavailable, so “${current?.session.notebook.name ?? ''}” exists only in this tab. Open “${notebook.name}” instead and discard it? (Export it first to keep it.)`;
+      if (current && !confirm(discard)) return;
+      await this.closeCurrent();
+      const storage = appStore.get().storage;
+      this.showSession(NotebookSession.inMemory(notebook, storage.status === 'unavailable' ? storage.message : 'Browser storage is unavailable'));
       return;
     }
     const result = await this.repository.save(notebook);
@@ -145,7 +167,7 @@ export class Workspace {
     if (!this.repository) return;
     await this.closeCurrent();
     this.showSession(await NotebookSession.open(this.repository, notebook, revision));
-    void this.repository.setLastOpened(notebook.id);
+    void this.repository.setLastOpened(notebook.id).catch(() => undefined); // only decides what opens next visit
   }
 
   private async closeCurrent(): Promise<void> {
@@ -163,5 +185,15 @@ export class Workspace {
     // The kernel (tfjs, danfo) starts once the page is idle, so the first run is quick but the first screen is not slowed.
     requestIdleCallback(() => appStore.get().kernel === kernel && kernel.warmUp(), { timeout: 3000 });
     history.replaceState(null, '', `#/notebook/${session.id}`);
+  }
+}
+
+/** Runs a notebook action; an expected failure (full or missing storage) becomes an error toast, not a silent rejection. */
+async function reportFailure(what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    const message = error instanceof KilnError ? error.message : `${what} failed: ${errorMessage(error)}`;
+    showToast({ tone: 'error', message }, 12_000);
   }
 }

@@ -6,7 +6,7 @@ import { appStore } from '../../state/app-store';
 import { CellView } from './CellView';
 import { NotebookHeader } from './NotebookHeader';
 import { useCommandModeKeys } from './useCommandModeKeys';
-import { ReadOnlyBanner } from './ReadOnlyBanner';
+import { SaveStateBanner } from './SaveStateBanner';
 
 export function NotebookView({ controller }: { controller: NotebookController }) {
   const notebook = useStore(controller.session.store, (state) => state.notebook);
@@ -23,7 +23,7 @@ export function NotebookView({ controller }: { controller: NotebookController })
   return (
     <main className="notebook-view">
       <NotebookHeader controller={controller} />
-      <ReadOnlyBanner controller={controller} />
+      <SaveStateBanner controller={controller} />
       <div ref={containerRef} className="notebook" data-testid="notebook" data-cell-count={notebook.cells.length} data-mode={mode} tabIndex={-1}>
         {notebook.cells.map((cell, index) => (
           <CellView
