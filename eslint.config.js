@@ -20,4 +20,12 @@ export default tseslint.config(
   layer(['src/components/**'], ['**/features/**', '**/app/**', '**/store/**', 'dexie'], 'Components are dumb, reusable UI.'),
   layer(['src/store/**'], ['react', 'react-dom', '**/features/**', '**/components/**', '**/app/**', '**/state/**'], 'The store knows nothing of the UI.'),
   layer(['src/features/**', 'src/app/**', 'src/state/**', 'src/components/**'], ['dexie'], 'Only src/store imports dexie.'),
+  {
+    // Shipped inside the exported server as plain JS next to nothing else: sibling imports only.
+    files: ['src/preprocess/**'],
+    ignores: ['src/preprocess/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./[\\w-]+$)', message: 'src/preprocess ships inside the exported server as plain JS: import only sibling modules (./name), nothing outside the folder.' }] }],
+    },
+  },
 );
