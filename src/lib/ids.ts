@@ -12,3 +12,7 @@ function randomId(): string {
 export const newNotebookId = (): NotebookId => `nb_${randomId()}` as NotebookId;
 export const newCellId = (): CellId => `c_${randomId()}` as CellId;
 export const newRequestId = (): RequestId => `r_${randomId()}` as RequestId;
+
+export type RunId = Brand<string, 'RunId'>;
+/** 32 hex digits, the shape MLflow gives run ids, so exported runs keep their ids. */
+export const newRunId = (): RunId => crypto.randomUUID().replaceAll('-', '') as RunId;

@@ -1,0 +1,82 @@
+/**
+ * Experiment tracking records. Everything here is plain JSON: it is stored in IndexedDB, sent
+ * from the kernel worker, exported and imported.
+ */
+import type { RunId } from '../../lib/ids';
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
+
+export type ParamValue = string | number | boolean | null;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** The objective an experiment declares before training: what "best" means for its runs. */
+export type Objective = {
+  readonly metric: string;
+  readonly direction: 'max' | 'min';
+  /** Runs whose objective misses this are flagged. */
+  readonly threshold?: number;
+};
+
+export type Experiment = {
+  readonly name: string;
+  readonly createdAt: number;
+  readonly objective?: Objective;
+};
+
+export type DatasetFingerprint = { readonly name: string; readonly sha256: string; readonly rows: number; readonly columns: number };
+
+/** What produced a run, captured automatically. */
+export type Reproducibility = {
+  readonly notebookId: string;
+  readonly notebookName: string;
+  /** The notebook revision when the run started. */
+  readonly notebookRevision: number;
+  /** Every cell executed in this kernel session up to the run, in execution order (the real history). */
+  readonly code: readonly { readonly executionCount: number; readonly source: string }[];
+  readonly datasets: readonly DatasetFingerprint[];
+  readonly tfjsVersion: string;
+  readonly backend: string;
+  readonly userAgent: string;
+};
+
+/** Last, best (by the metric's own direction: loss-like → min, else max), min, max, and count. */
+export type MetricSummary = {
+  readonly last: number;
+  readonly min: number;
+  readonly max: number;
+  readonly lastStep: number;
+  readonly count: number;
+};
+
+export type Run = {
+  readonly id: RunId;
+  readonly experiment: string;
+  readonly name: string;
+  readonly status: RunStatus;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly params: Params;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly notes: string;
+  readonly starred: boolean;
+  /** A sweep parent's id for child runs. */
+  readonly parentId: RunId | null;
+  /** 'autolog' for model.fit runs, 'api' for track.start runs. */
+  readonly source: 'autolog' | 'api' | 'import';
+  /** Per metric key, kept up to date as points arrive, so tables never read the points. */
+  readonly metrics: Readonly<Record<string, MetricSummary>>;
+  readonly reproducibility: Reproducibility | null;
+  /** Why the run failed or what was lost (e.g. points dropped when storage was full). */
+  readonly problems: readonly string[];
+  readonly hasModel: boolean;
+};
+
+/** One logged value. `step` is the epoch for autolog epoch metrics, the batch index for batch metrics. */
+export type MetricPoint = {
+  readonly runId: RunId;
+  readonly key: string;
+  readonly step: number;
+  readonly value: number;
+  /** Wall-clock ms since the epoch. */
+  readonly timestamp: number;
+};
