@@ -7,9 +7,10 @@ import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/typescript/register';
 import 'monaco-editor/languages/definitions/markdown/register';
 import 'monaco-editor/languages/definitions/python/register';
-import { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } from 'monaco-editor/languages/features/typescript/register';
+import { typescriptDefaults } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TypeScriptWorker from 'monaco-editor/language/typescript/ts.worker?worker';
+import { CELL_COMPILER_OPTIONS, CELL_DIAGNOSTICS_OPTIONS, KILN_GLOBALS, loadLibraryDeclarations, type ExtraLib } from './cell-typescript';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string) {
@@ -17,37 +18,21 @@ self.MonacoEnvironment = {
   },
 };
 
-/**
- * Cells are scripts that share one global scope, like the kernel: a name declared in one cell is
- * known in the next. The kernel allows what a plain TypeScript project would not, so those
- * diagnostics are silenced rather than shown as false errors.
- */
-const DIAGNOSTICS_THE_KERNEL_ALLOWS = [
-  2451, // Cannot redeclare block-scoped variable (re-running a cell, or declaring again later)
-  2300, // Duplicate identifier
-  2393, // Duplicate function implementation
-  1375, // 'await' at top level only allowed in modules
-  1378, // top-level await needs module/target settings
-  1108, // A 'return' statement can only be used within a function body
-  2304, // Cannot find name: cells may use names the kernel provides before its types load
-];
-
-typescriptDefaults.setCompilerOptions({
-  target: ScriptTarget.ESNext,
-  module: ModuleKind.ESNext,
-  moduleResolution: ModuleResolutionKind.NodeJs,
-  lib: ['es2023', 'webworker'],
-  strict: false,
-  noImplicitAny: false,
-  allowNonTsExtensions: true,
-  esModuleInterop: true,
-});
-typescriptDefaults.setDiagnosticsOptions({
-  noSemanticValidation: false,
-  noSyntaxValidation: false,
-  diagnosticCodesToIgnore: DIAGNOSTICS_THE_KERNEL_ALLOWS,
-});
+typescriptDefaults.setCompilerOptions(CELL_COMPILER_OPTIONS);
+typescriptDefaults.setDiagnosticsOptions(CELL_DIAGNOSTICS_OPTIONS);
+// Every model reaches the worker, whether or not its editor is open: names declared in one cell
+// are known in the others.
 typescriptDefaults.setEagerModelSync(true);
+
+const addExtraLib = (lib: ExtraLib) => typescriptDefaults.addExtraLib(lib.content, lib.filePath);
+
+// The Kiln globals are small and come now; until the tfjs and danfo declarations follow (a
+// separate chunk), `tf` and `dfd` are known names of type `any`, so nothing is marked meanwhile.
+addExtraLib(KILN_GLOBALS);
+loadLibraryDeclarations().then(
+  (libs) => libs.forEach(addExtraLib),
+  (error: unknown) => console.warn('kiln: tfjs and danfo types could not load; cells still run, without their completions', error),
+);
 
 export { monaco };
 export type Monaco = typeof monaco;
