@@ -49,11 +49,6 @@ abstract class Family<S> {
     return entry.series;
   }
 
-  /** Drops every series, for gauges whose label sets change (a feature list that depends on the model). */
-  clear(): void {
-    this.bySignature.clear();
-  }
-
   render(): string {
     let text = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
     for (const { labels, series } of this.bySignature.values()) text += this.renderSeries(labels, series);
