@@ -85,9 +85,9 @@ function predict(model: tf.LayersModel, pipeline: FittedPipeline, rows: readonly
 
 type Server = { process: ChildProcess; url: string; logs: string[]; exited: Promise<number | null> };
 
-async function startServer(dir: string, env: Record<string, string> = {}): Promise<Server & { readyMs: number }> {
+async function startServer(dir: string, { waitForReady = true } = {}): Promise<Server & { readyMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['server/index.js'], { cwd: dir, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/index.js'], { cwd: dir, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -100,7 +100,7 @@ async function startServer(dir: string, env: Record<string, string> = {}): Promi
     void exited.then((code) => reject(new Error(`the server exited with ${code} before listening: ${logs.join('')}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
+  while (waitForReady) {
     if ((await fetch(`${url}/v2/health/ready`)).status === 200) break;
     if (performance.now() - started > 20_000) throw new Error(`not ready after 20 s: ${logs.join('')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -309,6 +309,31 @@ describe('exported artifact over HTTP', () => {
       expect(metrics).toMatch(/^kiln_model_failures_total\{version="2",stage="load"\} 1$/m);
       expect(metrics).toMatch(/^kiln_model_fallback_active 1$/m);
       expect(own.logs.join('')).toContain('"event":"version-failed","version":2');
+    } finally {
+      expect(await stopServer(own)).toBe(0);
+      await rm(broken, { recursive: true, force: true });
+    }
+  });
+
+  it('stays up but not ready, and says why, when no version loads', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'kiln-artifact-broken-'));
+    await cp(dir, broken, { recursive: true, verbatimSymlinks: true });
+    for (const version of [1, 2]) await writeFile(join(broken, `models/v${version}/weights.bin`), new Uint8Array(10));
+    const own = await startServer(broken, { waitForReady: false });
+    try {
+      let ready = await fetch(`${own.url}/v2/health/ready`);
+      for (let tries = 0; !own.logs.join('').includes('"event":"not-ready"') && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ready = await fetch(`${own.url}/v2/health/ready`);
+      }
+      expect(ready.status).toBe(503);
+      expect((await fetch(`${own.url}/v2/health/live`)).status).toBe(200);
+      const { status, headers, json } = await post(`${own.url}/invocations`, { dataframe_records: requestRows });
+      expect(status).toBe(503);
+      expect(headers.get('retry-after')).toBe('1');
+      expect(json.error_code).toBe('NOT_READY');
+      expect(json.message).toContain('no version could load: v2 (production): the weight files hold 10 bytes');
+      expect(json.message).toContain('v1 (fallback)');
     } finally {
       expect(await stopServer(own)).toBe(0);
       await rm(broken, { recursive: true, force: true });

@@ -258,7 +258,7 @@ export function startServer({ config, artifactDir, log }: AppOptions): ServerApp
     const candidates = loads.flatMap((load) => (load.isLoaded ? [{ served: load.serving, role: load.role }] : []));
     const [first, second] = candidates;
     if (!first) {
-      notReadyReason = `no version could load: ${loads.map((load) => (load.isLoaded ? '' : `v${load.version} (${load.role}): ${load.error}`)).join('; ')}`;
+      notReadyReason = `no version could load: ${loads.flatMap((load) => (load.isLoaded ? [] : [`v${load.version} (${load.role}): ${load.error}`])).join('; ')}`;
       throw new Error(notReadyReason);
     }
     primary = first;
