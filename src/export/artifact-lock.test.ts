@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractLockPackages, type LockPackages } from './artifact-lock';
 import { ARTIFACT_PACKAGES } from './pack-sources';
+import { TFJS_RUNTIME_PACKAGES } from './server/tf-model';
 
 const repoLock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { packages: LockPackages };
 
@@ -42,5 +43,10 @@ describe('artifact-lock-packages.json', () => {
     const kiln = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     for (const name of ARTIFACT_PACKAGES) expect(cut[`node_modules/${name}`]?.version).toBe(kiln.dependencies[name]);
     for (const [path, entry] of Object.entries(cut)) expect(entry.integrity, path).toMatch(/^sha512-/);
+  });
+
+  it('installs every package the server requires at the top of node_modules, where require finds it', () => {
+    const cut = extractLockPackages(repoLock.packages, ARTIFACT_PACKAGES);
+    for (const name of TFJS_RUNTIME_PACKAGES) expect(cut[`node_modules/${name}`]?.version, name).toBe(cut['node_modules/@tensorflow/tfjs']?.version);
   });
 });

@@ -4,10 +4,19 @@
  * does not ship: its native binary would tie the image to one platform).
  */
 import { createRequire } from 'node:module';
-import type * as Tfjs from '@tensorflow/tfjs';
+import type * as TfjsCore from '@tensorflow/tfjs-core';
+import type * as TfjsLayers from '@tensorflow/tfjs-layers';
 import { isWeightsManifest, totalWeightBytes, type WeightsGroup } from './weights';
 
-export type Tf = typeof Tfjs;
+/** tfjs-core and tfjs-layers together: what the server uses of @tensorflow/tfjs. */
+export type Tf = typeof TfjsCore & typeof TfjsLayers;
+
+/**
+ * The packages the server loads. @tensorflow/tfjs would load its converter, data, CPU and WebGL
+ * packages too, doubling the start-up time; core and layers are its own dependencies, which the
+ * artifact's package-lock.json installs at the top of node_modules.
+ */
+export const TFJS_RUNTIME_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm'] as const;
 
 /** A model ready to score rows that the pipeline has already turned into numbers. */
 export type ModelRunner = {
@@ -28,14 +37,14 @@ let tensorflow: Promise<Tf> | null = null;
 
 /**
  * Loads tfjs with the wasm backend once per process. require, not import: Node's ESM loader scans
- * tfjs' multi-megabyte CommonJS bundle for export names first, which doubles the start-up time.
+ * tfjs' multi-megabyte CommonJS bundles for export names first, which doubles the start-up time.
  * The wasm backend finds its .wasm files next to its own dist/ in node_modules.
  */
 export function loadTensorflow(): Promise<Tf> {
   tensorflow ??= (async () => {
     const require = createRequire(import.meta.url);
-    const tf = require('@tensorflow/tfjs') as Tf;
-    require('@tensorflow/tfjs-backend-wasm');
+    const [core, layers] = TFJS_RUNTIME_PACKAGES.map((name) => require(name) as object);
+    const tf = { ...core, ...layers } as Tf;
     if (!(await tf.setBackend('wasm'))) throw new ModelLoadError('the tfjs wasm backend failed to start');
     await tf.ready();
     return tf;
@@ -49,7 +58,7 @@ function readWeightsManifest(modelJson: Record<string, unknown>): WeightsGroup[]
 }
 
 /** model.json plus its weight files (read by `readFile`, relative to model.json) as tfjs model artifacts. */
-async function modelArtifacts(modelJson: unknown, readFile: (path: string) => Promise<Uint8Array>): Promise<Tfjs.io.ModelArtifacts> {
+async function modelArtifacts(modelJson: unknown, readFile: (path: string) => Promise<Uint8Array>): Promise<TfjsCore.io.ModelArtifacts> {
   if (typeof modelJson !== 'object' || modelJson === null || typeof (modelJson as { modelTopology?: unknown }).modelTopology !== 'object') {
     throw new ModelLoadError('model.json: expected a tfjs layers model with a modelTopology');
   }
@@ -67,8 +76,8 @@ async function modelArtifacts(modelJson: unknown, readFile: (path: string) => Pr
     offset += file.byteLength;
   }
   return {
-    modelTopology: json.modelTopology as Tfjs.io.ModelArtifacts['modelTopology'],
-    weightSpecs: weightSpecs as Tfjs.io.WeightsManifestEntry[],
+    modelTopology: json.modelTopology as TfjsCore.io.ModelArtifacts['modelTopology'],
+    weightSpecs: weightSpecs as TfjsCore.io.WeightsManifestEntry[],
     weightData: weightData.buffer,
     format: typeof json.format === 'string' ? json.format : undefined,
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
@@ -88,13 +97,13 @@ export async function loadModel(tf: Tf, modelJson: unknown, readFile: (path: str
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new ModelLoadError(`the model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
   }
-  const inputWidth = widthOf((model.inputs[0] as Tfjs.SymbolicTensor).shape, 'input');
-  const outputWidth = widthOf((model.outputs[0] as Tfjs.SymbolicTensor).shape, 'output');
+  const inputWidth = widthOf((model.inputs[0] as TfjsLayers.SymbolicTensor).shape, 'input');
+  const outputWidth = widthOf((model.outputs[0] as TfjsLayers.SymbolicTensor).shape, 'output');
   return {
     inputWidth,
     outputWidth,
     predict(values, rows) {
-      const output = tf.tidy(() => (model.predict(tf.tensor2d(values, [rows, inputWidth], 'float32')) as Tfjs.Tensor).dataSync() as Float32Array);
+      const output = tf.tidy(() => (model.predict(tf.tensor2d(values, [rows, inputWidth], 'float32')) as TfjsCore.Tensor).dataSync() as Float32Array);
       for (let index = 0; index < output.length; index++) {
         if (!Number.isFinite(output[index])) throw new Error(`the model produced ${output[index]} for row ${Math.floor(index / outputWidth)}`);
       }
