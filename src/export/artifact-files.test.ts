@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { computeReferenceStats, fitPipeline, type RawRow } from '../preprocess';
@@ -186,6 +187,15 @@ describe('buildArtifactFiles', () => {
       { name: 'size', shape: [1], datatype: 'FP64', data: [2] },
       { name: 'colour', shape: [1], datatype: 'BYTES', data: ['blue'] },
     ]);
+  });
+
+  it('quotes README examples for the shell, even a category with an apostrophe', () => {
+    const quoted = { ...version(4), testVectors: { inputs: [{ size: 2, colour: "O'Hare" }], outputs: [[0.5, 0.5]] } };
+    const readme = buildArtifactFiles({ ...input, versions: [quoted], fallback: null }).get(`${root}/README.md`) as string;
+    const argument = /-d ('(?:[^']|'\\'')*')$/m.exec(readme)?.[1];
+    expect(argument).toBeDefined();
+    const printed = spawnSync('sh', ['-c', `printf '%s' ${argument}`], { encoding: 'utf8' });
+    expect(JSON.parse(printed.stdout)).toEqual({ dataframe_split: { columns: ['size', 'colour'], data: [[2, "O'Hare"]] } });
   });
 });
 

@@ -20,6 +20,11 @@ function featureLine(input: InputFeature): string {
   return `| \`${input.name}\` | ${accepts} | ${input.nullable ? 'yes (filled in)' : 'no'} |`;
 }
 
+/** Single-quoted for sh, so a category such as "O'Hare" cannot end the quoted body early. */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 function v2Tensor(input: InputFeature, value: JsonValue | undefined): string {
   const datatype = input.dtype === 'number' ? 'FP64' : 'BYTES';
   return `{"name": ${JSON.stringify(input.name)}, "shape": [1], "datatype": "${datatype}", "data": [${JSON.stringify(value ?? null)}]}`;
@@ -88,9 +93,9 @@ MLflow scoring protocol (\`dataframe_split\`, \`dataframe_records\`, \`instances
 
 \`\`\`sh
 curl -s localhost:${SERVER_PORT}/invocations -H 'content-type: application/json' \\
-  -d '${split}'
+  -d ${shellQuoted(split)}
 curl -s localhost:${SERVER_PORT}/invocations -H 'content-type: application/json' \\
-  -d '${records}'
+  -d ${shellQuoted(records)}
 \`\`\`
 
 answers \`{"predictions": [...], "model_version": "${manifest.production}", "fallback": false}\`: one ${outputWidth === 1 ? 'number' : 'array'} per row.
@@ -98,8 +103,8 @@ answers \`{"predictions": [...], "model_version": "${manifest.production}", "fal
 Open Inference Protocol (KServe V2), one tensor per feature (BYTES for categories):
 
 \`\`\`sh
-curl -s localhost:${SERVER_PORT}/v2/models/${name}/infer -H 'content-type: application/json' -d '
-  ${v2}'
+curl -s localhost:${SERVER_PORT}/v2/models/${name}/infer -H 'content-type: application/json' -d ${shellQuoted(`
+  ${v2}`)}
 \`\`\`
 
 answers \`{"model_name": "${name}", "model_version": "${manifest.production}", "outputs": [{"name": "${output?.name ?? 'output'}", "shape": [1, ${outputWidth}], "datatype": "FP32", "data": [...]}]}\`.
