@@ -1,7 +1,8 @@
 /**
  * Result rows. Every benchmark module returns a list of these from run(ctx):
  *   { metric, value, unit, target, pass, note?, samples? }
- * `target` is `{ max: n }` (lower is better) or `{ min: n }`; `pass` is null when not measurable.
+ * `target` is `{ max: n }` (lower is better) or `{ min: n }`; `pass` is null when not measurable,
+ * or for a value reported without a target (then `note` says what it is).
  */
 
 /** Whether `value` meets `target`. */
@@ -15,6 +16,11 @@ export function meets(value, target) {
 /** A measured metric. */
 export function measured(metric, value, unit, target, extra = {}) {
   return { metric, value, unit, target: target ?? null, pass: meets(value, target), ...extra };
+}
+
+/** A measured value with no target (a reference or a breakdown): shown with its note, never a failure. */
+export function informational(metric, value, unit, note, extra = {}) {
+  return { metric, value, unit, target: null, pass: null, note, ...extra };
 }
 
 /** A metric the suite could not take (the app lacks what it needs): reported, never a failure. */
