@@ -8,6 +8,8 @@ import type { NotebookId } from './lib/ids';
 import { KilnDatabase } from './store/schema';
 import { NotebooksRepository } from './store/notebooks-repo';
 import { DatasetsRepository } from './store/datasets-repo';
+import { RunsRepository } from './store/runs-repo';
+import { aliveKernelSessions } from './state/kernel-session';
 import { toStorageError } from './store/storage-errors';
 import { appStore } from './state/app-store';
 import { fetchDemoNotebook, Workspace } from './state/workspace';
@@ -35,6 +37,13 @@ function requestedNotebookId(): NotebookId | null {
 
 const TRASH_KEPT_MS = 24 * 3600_000;
 
+/** Runs still `running` from a page that was closed (or crashed) mid-training end as interrupted. */
+async function endRunsCutOffEarlier(runs: RunsRepository | null): Promise<void> {
+  const alive = await aliveKernelSessions();
+  if (!runs || !alive) return;
+  await runs.endOrphanedRuns((session) => session !== null && alive.has(session), 'the page was closed or reloaded while the run was in progress').catch(() => undefined);
+}
+
 async function start(): Promise<void> {
   // Fetched alongside opening storage: needed only on a first visit, and then it is on the critical path.
   const demo = fetchDemoNotebook();
@@ -42,12 +51,13 @@ async function start(): Promise<void> {
   const db = await openDatabase();
   const repository = db && new NotebooksRepository(db);
   const datasets = new DatasetLibrary(db && new DatasetsRepository(db));
-  const workspace = new Workspace(repository, datasets);
+  const runs = db && new RunsRepository(db);
+  const workspace = new Workspace(repository, datasets, runs);
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <StrictMode>
       <ErrorBoundary>
-        <ServicesContext.Provider value={{ workspace, repository, datasets }}>
+        <ServicesContext.Provider value={{ workspace, repository, datasets, runs }}>
           <App />
         </ServicesContext.Provider>
       </ErrorBoundary>
@@ -57,6 +67,7 @@ async function start(): Promise<void> {
   // Edits typed in the last moments before the tab is hidden or closed are written at once.
   addEventListener('pagehide', () => void appStore.get().controller?.session.flush());
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void appStore.get().controller?.session.flush());
+  void endRunsCutOffEarlier(runs);
   void repository?.emptyTrash(TRASH_KEPT_MS).catch(() => undefined); // retried on the next visit
 }
 

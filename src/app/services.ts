@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import type { NotebooksRepository } from '../store/notebooks-repo';
 import type { Workspace } from '../state/workspace';
 import type { DatasetLibrary } from '../state/dataset-library';
+import type { RunsRepository } from '../store/runs-repo';
 import { invariant } from '../lib/invariant';
 
 /** Long-lived objects made once by main.tsx and handed to the tree. */
@@ -10,6 +11,8 @@ export type Services = {
   /** Null when IndexedDB is unavailable: Kiln then works in memory and says so. */
   readonly repository: NotebooksRepository | null;
   readonly datasets: DatasetLibrary;
+  /** Null when IndexedDB is unavailable: runs cannot be tracked then. */
+  readonly runs: RunsRepository | null;
 };
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -5,6 +5,7 @@
 import type { CellId, RequestId } from '../lib/ids';
 import type { DisplayBundle, ErrorOutput } from './outputs';
 import type { RunStatus } from './notebook/types';
+import type { TrackingEvent } from './tracking/types';
 
 export const BACKENDS = ['wasm', 'webgl', 'cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -29,6 +30,8 @@ export type KernelRequest =
       readonly cellId: CellId;
       readonly source: string;
       readonly executionCount: number;
+      /** Whether `model.fit` logs a tracked run by itself (a per-notebook setting). */
+      readonly autolog: boolean;
     }
   | { readonly type: 'memory'; readonly id: RequestId }
   /** The answer to a `dataset-request`; handled as soon as it arrives, not queued behind the running cell. */
@@ -60,6 +63,8 @@ export type KernelEvent =
     }
   | { readonly type: 'error'; readonly requestId: RequestId; readonly error: ErrorOutput }
   | { readonly type: 'memory'; readonly requestId: RequestId; readonly memory: KernelMemory }
+  /** Experiment tracking: runs, metrics, models. Not a cell output; the main thread stores it. */
+  | { readonly type: 'track'; readonly requestId: RequestId; readonly event: TrackingEvent }
   /** `data.load(name)` in the running cell asks the main thread for a stored dataset. */
   | { readonly type: 'dataset-request'; readonly requestId: RequestId; readonly lookupId: string; readonly name: string }
   | {

@@ -7,8 +7,9 @@
 import { newRequestId, type CellId, type RequestId } from '../lib/ids';
 import type { BackendChoice, BackendName, DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
 import type { RunStatus } from '../core/notebook/types';
+import type { TrackingEvent } from '../core/tracking/types';
 
-export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' } | { type: 'dataset-request' }>;
+export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' } | { type: 'dataset-request' } | { type: 'track' }>;
 export type ExecutionResult = { status: RunStatus; durationMs: number; memory: KernelMemory | null };
 
 export type Execution = {
@@ -28,9 +29,11 @@ export type KernelClientEvents = {
 export type KernelHost = {
   /** A dataset the user stored, by file name. */
   readDataset(name: string): Promise<DatasetLookup>;
+  /** Tracking events, in the order the kernel sent them, also those that arrive after their cell ended. */
+  onTracking(event: TrackingEvent): void;
 };
 
-const NO_DATASETS: KernelHost = { readDataset: async () => ({ found: false, available: [] }) };
+const NO_HOST: KernelHost = { readDataset: async () => ({ found: false, available: [] }), onTracking: () => undefined };
 
 type Pending = {
   onEvent(event: ExecutionEvent): void;
@@ -72,13 +75,13 @@ export class KernelClient {
     return this.ready;
   }
 
-  execute(cellId: CellId, source: string, executionCount: number, onEvent: (event: ExecutionEvent) => void): Execution {
+  execute(cellId: CellId, source: string, executionCount: number, onEvent: (event: ExecutionEvent) => void, options: { autolog: boolean } = { autolog: true }): Execution {
     const requestId = newRequestId();
     const done = new Promise<ExecutionResult>((resolve) => {
       this.pending.set(requestId, { onEvent, resolve });
     });
     void this.start().then(
-      () => this.post({ type: 'execute', id: requestId, cellId, source, executionCount }),
+      () => this.post({ type: 'execute', id: requestId, cellId, source, executionCount, autolog: options.autolog }),
       (error: unknown) => this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelError', message: `The kernel could not start: ${String(error)}`, traceback: [] } }),
     );
     return { requestId, done };
@@ -168,6 +171,10 @@ export class KernelClient {
 
   private route(event: KernelEvent): void {
     if (event.type === 'ready' || event.type === 'memory') return;
+    if (event.type === 'track') {
+      (this.options.host ?? NO_HOST).onTracking(event.event);
+      return;
+    }
     if (event.type === 'dataset-request') {
       void this.answerDatasetRequest(event.lookupId, event.name);
       return;
@@ -183,7 +190,7 @@ export class KernelClient {
     const worker = this.worker;
     let result: DatasetLookup;
     try {
-      result = await (this.options.host ?? NO_DATASETS).readDataset(name);
+      result = await (this.options.host ?? NO_HOST).readDataset(name);
     } catch (error) {
       result = { found: false, available: [], problem: `reading it from browser storage failed (${error instanceof Error ? error.message : String(error)})` };
     }

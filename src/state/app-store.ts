@@ -18,7 +18,11 @@ export type Dialog = 'shortcuts' | null;
 
 export type StorageState = { readonly status: 'ready' } | { readonly status: 'unavailable'; readonly message: string };
 
+/** The notebook, or the runs (experiment tracking) of every notebook. */
+export type View = 'notebook' | 'runs';
+
 export type AppState = {
+  readonly view: View;
   readonly storage: StorageState;
   readonly openNotebookId: NotebookId | null;
   readonly controller: NotebookController | null;
@@ -29,6 +33,7 @@ export type AppState = {
 };
 
 export const appStore = createStore<AppState>({
+  view: 'notebook',
   storage: { status: 'ready' },
   openNotebookId: null,
   controller: null,

@@ -9,6 +9,9 @@ import type { RunStatus } from '../core/notebook/types';
 import { BACKENDS, type BackendChoice, type BackendName } from '../core/protocol';
 import { assertNever } from '../lib/invariant';
 import { KernelClient, type ExecutionEvent, type KernelHost } from '../kernel/client';
+import type { RunsRepository } from '../store/runs-repo';
+import { RunRecorder, type RunContext } from './run-recorder';
+import { startKernelSession, type KernelSession } from './kernel-session';
 import type { NotebookController } from './notebook-controller';
 import { kernelStore } from './kernel-state';
 import { showToast } from './app-store';
@@ -27,6 +30,8 @@ const autoBackendMemory = {
   save: (backend: BackendName) => localStorage.setItem(AUTO_BACKEND_KEY, backend),
 };
 
+const autologKey = (notebookId: string) => `kiln.autolog.${notebookId}`;
+
 export function rememberedBackend(): BackendChoice {
   const stored = localStorage.getItem(BACKEND_SETTING_KEY);
   return BACKENDS.find((name) => name === stored) ?? 'auto';
@@ -40,10 +45,20 @@ export class KernelRunner {
   /** Tensors each cell's last run left alive, to spot cells that leak every time they run. */
   private readonly tensorsAddedByCell = new Map<CellId, number>();
 
+  private session: KernelSession = startKernelSession();
+  /** What this kernel session executed, in order: the code a run records as its history. */
+  private history: { executionCount: number; source: string }[] = [];
+  private readonly recorder: RunRecorder | null;
+  private readonly runs: RunsRepository | null;
+
   constructor(
     private readonly controller: NotebookController,
-    host: KernelHost,
+    services: { readonly readDataset: KernelHost['readDataset']; readonly runs: RunsRepository | null },
   ) {
+    const { runs } = services;
+    this.runs = runs;
+    this.recorder = runs && new RunRecorder(runs, () => this.runContext());
+    const host: KernelHost = { readDataset: services.readDataset, onTracking: (event) => this.recorder?.record(event) };
     this.client = new KernelClient(
       () => new Worker(new URL('../kernel/worker/kernel.worker.ts', import.meta.url), { type: 'module', name: 'kiln-kernel' }),
       {
@@ -51,7 +66,9 @@ export class KernelRunner {
         onRestarted: (reason) => {
           this.queue = [];
           this.executionCount = 0;
+          this.history = [];
           this.tensorsAddedByCell.clear();
+          void this.endSession();
           kernelStore.set({ status: 'restarting', runningCellId: null, queuedCellIds: [], notice: reason, memory: null });
           showToast({ tone: 'info', message: reason });
         },
@@ -59,6 +76,31 @@ export class KernelRunner {
       { backend: rememberedBackend(), autoBackend: autoBackendMemory, host },
     );
     controller.setRunner({ run: (cellId) => this.run(cellId) });
+    kernelStore.set({ autolog: this.isAutologOn });
+  }
+
+  /** Whether `model.fit` logs tracked runs in this notebook (on unless switched off). */
+  get isAutologOn(): boolean {
+    return localStorage.getItem(autologKey(this.controller.session.id)) !== 'off';
+  }
+
+  setAutolog(on: boolean): void {
+    localStorage.setItem(autologKey(this.controller.session.id), on ? 'on' : 'off');
+    kernelStore.set({ autolog: on });
+  }
+
+  private runContext(): RunContext {
+    const { notebook, revision } = this.controller.session.store.get();
+    return { notebookId: notebook.id, notebookName: notebook.name, notebookRevision: revision, code: [...this.history], kernelSession: this.session.id };
+  }
+
+  /** The worker is gone: write what it sent, then end the runs it left open as interrupted. */
+  private async endSession(): Promise<void> {
+    const ended = this.session;
+    this.session = startKernelSession();
+    await this.recorder?.flush();
+    ended.end();
+    await this.runs?.endOrphanedRuns((session) => session !== ended.id, 'the kernel stopped (restart, crash or page closed) while the run was in progress').catch(() => undefined);
   }
 
   /** Starts the worker ahead of the first run, so that run does not pay for tfjs start-up. */
@@ -100,6 +142,7 @@ export class KernelRunner {
   shutdown(): void {
     this.queue = [];
     this.client.shutdown();
+    void this.endSession().then(() => this.session.end());
     kernelStore.set({ status: 'not-started', runningCellId: null, queuedCellIds: [], backend: null });
   }
 
@@ -154,7 +197,8 @@ export class KernelRunner {
     };
 
     const tensorsBefore = kernelStore.get().memory?.numTensors;
-    const result = await this.client.execute(cellId, cell.source, executionCount, onEvent).done;
+    this.history.push({ executionCount, source: cell.source });
+    const result = await this.client.execute(cellId, cell.source, executionCount, onEvent, { autolog: this.isAutologOn }).done;
     if (result.memory && tensorsBefore !== undefined) {
       const added = result.memory.numTensors - tensorsBefore;
       const leak = detectTensorLeak(this.tensorsAddedByCell.get(cellId), added);

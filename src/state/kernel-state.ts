@@ -12,6 +12,8 @@ export type KernelState = {
   readonly memory: KernelMemory | null;
   /** Why the kernel is dead or was restarted, shown next to its status. */
   readonly notice: string | null;
+  /** Whether model.fit logs tracked runs in the open notebook. */
+  readonly autolog: boolean;
 };
 
 export const kernelStore = createStore<KernelState>({
@@ -21,4 +23,5 @@ export const kernelStore = createStore<KernelState>({
   queuedCellIds: [],
   memory: null,
   notice: null,
+  autolog: true,
 });

@@ -4,10 +4,12 @@
  */
 import { newNotebookId, type NotebookId } from '../lib/ids';
 import type { Notebook } from '../core/notebook/types';
-import { createNotebook } from '../core/notebook/create';
+import { createCell, createNotebook } from '../core/notebook/create';
+import type { Run } from '../core/tracking/types';
 import { importIpynb, serializeIpynb } from '../core/ipynb';
 import { errorMessage, KilnError } from '../core/errors';
 import type { NotebooksRepository } from '../store/notebooks-repo';
+import type { RunsRepository } from '../store/runs-repo';
 import { appStore, showToast } from './app-store';
 import { NotebookController } from './notebook-controller';
 import { NotebookSession } from './notebook-session';
@@ -30,6 +32,7 @@ export class Workspace {
   constructor(
     private readonly repository: NotebooksRepository | null,
     private readonly datasets: DatasetLibrary,
+    private readonly runs: RunsRepository | null,
   ) {}
 
   get canPersist(): boolean {
@@ -92,6 +95,17 @@ export class Workspace {
       const controller = appStore.get().controller;
       if (controller?.session.id === id) controller.rename(name);
       else await this.repository?.rename(id, name);
+    });
+  }
+
+  /** "Open code of this run": the cells its kernel session executed, in order, as a new notebook. */
+  openRunCode(run: Run): Promise<void> {
+    return reportFailure('Opening the code of the run', async () => {
+      const code = run.reproducibility?.code ?? [];
+      const intro = createCell('markdown', `Code of run **${run.name}** (${run.id}), experiment *${run.experiment}*: every cell its kernel session executed before the run, in execution order.`);
+      const cells = [intro, ...code.map((entry) => createCell('code', entry.source))];
+      await this.saveAndOpen(createNotebook(`Code of ${run.name}`, cells));
+      appStore.set({ view: 'notebook' });
     });
   }
 
@@ -180,7 +194,7 @@ export class Workspace {
 
   private showSession(session: NotebookSession): void {
     const controller = new NotebookController(session);
-    const kernel = new KernelRunner(controller, { readDataset: (name) => this.datasets.lookUp(name) });
+    const kernel = new KernelRunner(controller, { readDataset: (name) => this.datasets.lookUp(name), runs: this.runs });
     appStore.set({ controller, kernel, openNotebookId: session.id });
     // The kernel (tfjs, danfo) starts once the page is idle, so the first run is quick but the first screen is not slowed.
     requestIdleCallback(() => appStore.get().kernel === kernel && kernel.warmUp(), { timeout: 3000 });

@@ -4,7 +4,8 @@
  * written by the old version (see schema.test.ts and e2e/storage.e2e.ts).
  */
 import Dexie, { type Table } from 'dexie';
-import type { NotebookId } from '../lib/ids';
+import type { NotebookId, RunId } from '../lib/ids';
+import type { Experiment, MetricPoint, ModelArtifact, Run } from '../core/tracking/types';
 import type { Cell, ForeignMetadata } from '../core/notebook/types';
 
 /** What the sidebar needs, kept apart from the (possibly large) cells so listing stays cheap. */
@@ -94,17 +95,36 @@ export function declareVersion3(db: Dexie): void {
     });
 }
 
+/**
+ * Version 4: experiment tracking. Metric points are keyed by [runId+key+step], so a run's curve is
+ * one range read and re-logging a step replaces it; runs carry their metric summaries, so the
+ * runs table never reads points.
+ */
+export function declareVersion4(db: Dexie): void {
+  db.version(4).stores({
+    experiments: 'name',
+    runs: 'id, experiment, startedAt, status, parentId',
+    metrics: '[runId+key+step], runId',
+    modelArtifacts: 'runId',
+  });
+}
+
 export class KilnDatabase extends Dexie {
   notebooks!: Table<NotebookRecord, NotebookId>;
   notebookContents!: Table<NotebookContentRecord, NotebookId>;
   settings!: Table<SettingRecord, string>;
   datasets!: Table<DatasetRecord, string>;
   datasetContents!: Table<DatasetContentRecord, string>;
+  experiments!: Table<Experiment, string>;
+  runs!: Table<Run, RunId>;
+  metrics!: Table<MetricPoint, [RunId, string, number]>;
+  modelArtifacts!: Table<ModelArtifact, RunId>;
 
   constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
     declareVersion1(this);
     declareVersion2(this);
     declareVersion3(this);
+    declareVersion4(this);
   }
 }

@@ -69,6 +69,8 @@ export type Run = {
   /** Why the run failed or what was lost (e.g. points dropped when storage was full). */
   readonly problems: readonly string[];
   readonly hasModel: boolean;
+  /** The kernel session that ran it; a `running` run whose session is gone was cut off (page closed, kernel restarted). */
+  readonly kernelSession: string | null;
 };
 
 /** One logged value. `step` is the epoch for autolog epoch metrics, the batch index for batch metrics. */
@@ -80,3 +82,38 @@ export type MetricPoint = {
   /** Wall-clock ms since the epoch. */
   readonly timestamp: number;
 };
+
+/** A model saved with a run, in the tfjs layers format (model.json's content and the weight bytes). */
+export type ModelArtifact = {
+  readonly runId: RunId;
+  /** model.json without `weightsManifest` paths: topology, format, generatedBy, convertedBy, weightSpecs. */
+  readonly modelJson: Readonly<Record<string, unknown>>;
+  readonly weights: ArrayBuffer;
+  readonly savedAt: number;
+};
+
+/** What the kernel reports while code runs; the main thread turns these into stored runs. */
+export type TrackingEvent =
+  | {
+      readonly kind: 'run-start';
+      readonly run: {
+        readonly id: RunId;
+        /** Null: the notebook's name, which only the main thread knows. */
+        readonly experiment: string | null;
+        readonly name: string | null;
+        readonly params: Params;
+        readonly tags: Readonly<Record<string, string>>;
+        readonly parentId: RunId | null;
+        readonly source: 'autolog' | 'api';
+        readonly startedAt: number;
+      };
+      readonly datasets: readonly DatasetFingerprint[];
+      readonly backend: string;
+      readonly tfjsVersion: string;
+    }
+  | { readonly kind: 'metrics'; readonly runId: RunId; readonly points: readonly Omit<MetricPoint, 'runId'>[] }
+  | { readonly kind: 'params'; readonly runId: RunId; readonly params: Params }
+  | { readonly kind: 'tags'; readonly runId: RunId; readonly tags: Readonly<Record<string, string>> }
+  | { readonly kind: 'model'; readonly runId: RunId; readonly modelJson: Readonly<Record<string, unknown>>; readonly weights: ArrayBuffer }
+  | { readonly kind: 'run-end'; readonly runId: RunId; readonly status: Exclude<RunStatus, 'running'>; readonly endedAt: number; readonly problem?: string }
+  | { readonly kind: 'objective'; readonly experiment: string | null; readonly objective: Objective };

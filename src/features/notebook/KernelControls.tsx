@@ -14,6 +14,7 @@ export function KernelControls({ controller }: { controller: NotebookController 
   const backend = useStore(kernelStore, (state) => state.backend);
   const memory = useStore(kernelStore, (state) => state.memory);
   const notice = useStore(kernelStore, (state) => state.notice);
+  const autolog = useStore(kernelStore, (state) => state.autolog);
   const isBusy = status === 'busy' || status === 'interrupting';
   const run = () => {
     const selected = controller.ui.get().selectedCellId;
@@ -47,6 +48,9 @@ export function KernelControls({ controller }: { controller: NotebookController 
           {memory.numTensors} tensors · {formatBytes(memory.numBytes)}
         </span>
       )}
+      <label className="autolog-toggle" title="Log every model.fit in this notebook as a tracked run (params, metrics per epoch, model)">
+        <input type="checkbox" data-testid="autolog-toggle" checked={autolog} onChange={(event) => kernel?.setAutolog(event.target.checked)} /> autolog
+      </label>
     </>
   );
 }

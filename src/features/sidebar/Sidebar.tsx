@@ -12,6 +12,7 @@ export function Sidebar() {
   const { repository, workspace } = useServices();
   const [query, setQuery] = useState('');
   const openId = useStore(appStore, (state) => state.openNotebookId);
+  const view = useStore(appStore, (state) => state.view);
   const notebooks = useLiveQuery(() => repository?.list() ?? Promise.resolve([]), [repository]);
   const needle = query.trim().toLowerCase();
   const shown = (notebooks ?? []).filter((notebook) => notebook.name.toLowerCase().includes(needle));
@@ -20,6 +21,10 @@ export function Sidebar() {
     <nav className="sidebar" aria-label="Notebooks">
       <div className="brand">
         <span className="brand-mark" aria-hidden>K</span> Kiln
+      </div>
+      <div className="view-switch" role="tablist" aria-label="View">
+        <button type="button" role="tab" aria-selected={view === 'notebook'} data-testid="view-notebook" onClick={() => appStore.set({ view: 'notebook' })}>Notebook</button>
+        <button type="button" role="tab" aria-selected={view === 'runs'} data-testid="view-runs" onClick={() => appStore.set({ view: 'runs' })}>Runs</button>
       </div>
       <div className="sidebar-actions">
         <input
@@ -49,7 +54,10 @@ export function Sidebar() {
 function NotebookItem({ notebook, isOpen }: { notebook: NotebookSummary; isOpen: boolean }) {
   const { workspace } = useServices();
   const [isRenaming, setIsRenaming] = useState(false);
-  const open = () => void workspace.open(notebook.id as NotebookId);
+  const open = () => {
+    appStore.set({ view: 'notebook' });
+    void workspace.open(notebook.id as NotebookId);
+  };
 
   return (
     <li className={`notebook-item ${isOpen ? 'is-open' : ''}`} data-testid="notebook-item" data-name={notebook.name}>

@@ -15,22 +15,25 @@ import { toDisplayBundle, md, html, image } from './display';
 import { plot } from './plot';
 import { setUpBackend } from './backends';
 import { installTrainingHooks } from './training-hooks';
-import { createDataApi } from './data-api';
+import { createDataApi, type DataApi } from './data-api';
+import { Tracking } from './tracking';
 
 /** The parts of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 type WorkerScope = {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (message: MessageEvent<KernelRequest>) => void): void;
 };
 const worker = self as unknown as WorkerScope;
 let interruptFlag: Int32Array | null = null;
 /** The request whose cell is running: streams and displays are attributed to it. */
 let currentRequest: RequestId | null = null;
+/** The last request that ran a cell: tracking events sent after it ended (a late callback) are attributed to it. */
+let lastRequest: RequestId | null = null;
 /** Events leave in order; display bundles may take a moment to build (images), so sends are chained. */
 let outbox: Promise<void> = Promise.resolve();
 
-function post(event: KernelEvent): void {
-  worker.postMessage(event);
+function post(event: KernelEvent, transfer: Transferable[] = []): void {
+  worker.postMessage(event, transfer);
 }
 
 function send(build: () => KernelEvent | Promise<KernelEvent | null> | null): void {
@@ -69,10 +72,23 @@ const scope = createKernelScope({
   isInterruptRequested,
 });
 
+let dataApi: DataApi | null = null;
+
+const tracking = new Tracking(tf, {
+  emit(event, transfer) {
+    const requestId = currentRequest ?? lastRequest;
+    if (!requestId) return;
+    // Through the outbox, so a run's events keep their order relative to the cell's outputs.
+    outbox = outbox.then(() => post({ type: 'track', requestId, event }, transfer));
+  },
+  datasets: () => dataApi?.loaded() ?? [],
+});
+
 installTrainingHooks(tf, {
   showProgress: bundleEvent,
   isInterruptRequested,
   interruptError: () => new InterruptError(),
+  startFit: (model, args) => tracking.startFit(model, args),
 });
 
 const memory = (): KernelMemory => {
@@ -96,7 +112,8 @@ function lookUpStoredDataset(name: string): Promise<DatasetLookup> {
 function installGlobals(baseUrl: string): void {
   registerModule('@tensorflow/tfjs', tf);
   registerModule('danfojs', dfd);
-  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: createDataApi(dfd, baseUrl, lookUpStoredDataset) });
+  dataApi = createDataApi(dfd, baseUrl, lookUpStoredDataset);
+  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: dataApi, track: tracking.api });
 }
 
 async function handle(request: KernelRequest): Promise<void> {
@@ -114,8 +131,11 @@ async function handle(request: KernelRequest): Promise<void> {
     }
     case 'execute': {
       currentRequest = request.id;
+      lastRequest = request.id;
       const startedAt = performance.now();
+      tracking.beginCell(request.autolog);
       const result = await scope.execute(request.source, `cell-${request.executionCount}`);
+      tracking.endCell(result.status === 'ok' ? 'ok' : result.status === 'interrupted' ? 'interrupted' : 'error');
       if (result.error) {
         const error = result.error;
         send(() => ({ type: 'error', requestId: request.id, error }));

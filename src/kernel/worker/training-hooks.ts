@@ -5,6 +5,7 @@
  */
 import type * as TfModule from '@tensorflow/tfjs';
 import type { DisplayBundle } from '../../core/outputs';
+import type { FitLog } from './tracking';
 
 type Tf = typeof TfModule;
 type Progress = Extract<DisplayBundle, { kind: 'progress' }>;
@@ -15,6 +16,8 @@ export type TrainingHost = {
   isInterruptRequested(): boolean;
   /** Thrown after a fit that was stopped by an interrupt, so the rest of the cell does not run. */
   interruptError(): Error;
+  /** Autolog: a tracked run for this fit, or null when autolog is off. */
+  startFit(model: TfModule.LayersModel, args: TfModule.ModelFitArgs | TfModule.ModelFitDatasetArgs<unknown>): FitLog | null;
 };
 
 /** Progress is redrawn at most this often, and at every epoch end. */
@@ -31,17 +34,13 @@ export function installTrainingHooks(tf: Tf, host: TrainingHost): void {
     const samples = sampleCount(x);
     const training = samples === null ? null : Math.ceil(samples * (1 - (args.validationSplit ?? 0)));
     const batchesPerEpoch = training === null ? 0 : Math.ceil(training / (args.batchSize ?? 32));
-    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch);
-    const history = await originalFit.call(this, x, y, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) });
-    tracker.finish();
-    return history;
+    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch, host.startFit(this, args));
+    return tracker.follow(() => originalFit.call(this, x, y, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 
   prototype.fitDataset = async function fitDataset(this: TfModule.LayersModel, dataset, args) {
-    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0);
-    const history = await originalFitDataset.call(this, dataset, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) });
-    tracker.finish();
-    return history;
+    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0, host.startFit(this, args as TfModule.ModelFitDatasetArgs<unknown>));
+    return tracker.follow(() => originalFitDataset.call(this, dataset, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 }
 
@@ -72,7 +71,23 @@ class ProgressTracker {
     private readonly host: TrainingHost,
     private readonly epochs: number,
     private readonly batchesPerEpoch: number,
+    private readonly fitLog: FitLog | null,
   ) {}
+
+  /** Runs the fit; the tracked run ends as finished, interrupted or failed with it. */
+  async follow(fit: () => Promise<TfModule.History>): Promise<TfModule.History> {
+    let history: TfModule.History;
+    try {
+      history = await fit();
+    } catch (error) {
+      this.show('stopped');
+      await this.fitLog?.end('failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    await this.fitLog?.end(this.wasInterrupted ? 'interrupted' : 'finished');
+    this.finish();
+    return history;
+  }
 
   callback(): TfModule.CustomCallbackArgs {
     return {
@@ -80,22 +95,24 @@ class ProgressTracker {
         this.epoch = epoch + 1;
         this.batch = 0;
       },
-      onBatchEnd: async (batch) => {
+      onBatchEnd: async (batch, logs?: Logs) => {
         this.batch = batch + 1;
+        this.fitLog?.onBatchEnd(batch, logs ?? {});
         if (this.host.isInterruptRequested()) {
           this.wasInterrupted = true;
           this.model.stopTraining = true;
         }
         if (performance.now() - this.lastShownAt > PROGRESS_INTERVAL_MS) this.show('running');
       },
-      onEpochEnd: async (_epoch, logs?: Logs) => {
+      onEpochEnd: async (epoch, logs?: Logs) => {
         for (const [name, value] of Object.entries(logs ?? {})) (this.history[name] ??= []).push(value);
+        this.fitLog?.onEpochEnd(epoch, logs ?? {});
         this.show('running');
       },
     };
   }
 
-  finish(): void {
+  private finish(): void {
     this.show(this.wasInterrupted ? 'stopped' : 'done');
     if (this.wasInterrupted) throw this.host.interruptError();
   }

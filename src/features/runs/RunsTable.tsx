@@ -1,0 +1,138 @@
+import { useMemo, useState } from 'react';
+import type { RunId } from '../../lib/ids';
+import type { Objective, Run } from '../../core/tracking/types';
+import { bestRunId, missesThreshold, objectiveValue } from '../../core/tracking/objective';
+import { useServices } from '../../app/services';
+import { showToast } from '../../state/app-store';
+import { formatDuration, formatMetric, formatParam } from './format-run';
+import { runColumns, sortRuns, type Aggregate, type SortState } from './run-columns';
+
+const ROW_HEIGHT = 30;
+const VISIBLE_ROWS = 24;
+const OVERSCAN = 10;
+
+type Props = {
+  runs: readonly Run[];
+  objective: Objective | undefined;
+  selected: ReadonlySet<RunId>;
+  onSelect(selected: ReadonlySet<RunId>): void;
+};
+
+/** The runs table: a column per param and metric, sortable; only the rows in view are rendered (10,000 runs stay fast). */
+export function RunsTable({ runs, objective, selected, onSelect }: Props) {
+  const { runs: repository } = useServices();
+  const [sort, setSort] = useState<SortState>({ column: 'startedAt', descending: true });
+  const [aggregate, setAggregate] = useState<Aggregate>('last');
+  const [scrollTop, setScrollTop] = useState(0);
+  const columns = useMemo(() => runColumns(runs), [runs]);
+  const sorted = useMemo(() => sortRuns(runs, sort, aggregate, objective), [runs, sort, aggregate, objective]);
+  const best = useMemo(() => (objective ? bestRunId(runs, objective) : null), [runs, objective]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(sorted.length, first + VISIBLE_ROWS + 2 * OVERSCAN);
+  const toggle = (id: RunId) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onSelect(next);
+  };
+  const header = (column: string, label: string, title?: string) => (
+    <th
+      key={column}
+      title={title ?? `Sort by ${label}`}
+      aria-sort={sort.column === column ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      onClick={() => setSort({ column, descending: sort.column === column ? !sort.descending : true })}
+      data-column={column}
+    >
+      {label}
+      {sort.column === column ? (sort.descending ? ' ▼' : ' ▲') : ''}
+    </th>
+  );
+  const remove = async (ids: RunId[]) => {
+    if (!repository) return;
+    const removed = await repository.delete(ids);
+    onSelect(new Set());
+    showToast({ tone: 'info', message: `Deleted ${ids.length} run${ids.length === 1 ? '' : 's'}`, action: { label: 'Undo', run: () => void repository.restore(removed) } }, 10_000);
+  };
+
+  return (
+    <div className="runs-table-wrap">
+      <div className="runs-table-tools">
+        <label>
+          Metric columns show{' '}
+          <select value={aggregate} onChange={(event) => setAggregate(event.target.value as Aggregate)} data-testid="metric-aggregate">
+            <option value="last">last value</option>
+            <option value="best">best value</option>
+            <option value="min">minimum</option>
+            <option value="max">maximum</option>
+          </select>
+        </label>
+        {selected.size > 0 && (
+          <button type="button" className="button" data-testid="delete-runs" onClick={() => void remove([...selected])}>
+            Delete {selected.size} selected
+          </button>
+        )}
+      </div>
+      <div className="runs-table-scroll" onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} style={{ maxHeight: ROW_HEIGHT * (VISIBLE_ROWS + 1) }}>
+        <table className="runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th aria-label="Select" />
+              {header('starred', '★', 'Sort by star')}
+              {header('name', 'Run')}
+              {header('status', 'Status')}
+              {header('experiment', 'Experiment')}
+              {header('startedAt', 'Started')}
+              {header('duration', 'Duration')}
+              {objective && header('objective', `${objective.metric} (${objective.direction})`, 'The experiment objective: best value of its metric')}
+              {columns.params.map((key) => header(`params.${key}`, key, `param ${key}`))}
+              {columns.metrics.map((key) => header(`metrics.${key}`, key, `metric ${key} (${aggregate})`))}
+            </tr>
+          </thead>
+          <tbody>
+            {first > 0 && <tr style={{ height: first * ROW_HEIGHT }} aria-hidden />}
+            {sorted.slice(first, last).map((run) => {
+              const value = objective ? objectiveValue(run, objective) : null;
+              const isBest = run.id === best;
+              const misses = objective ? missesThreshold(value, objective) : false;
+              return (
+                <tr key={run.id} className={`${selected.has(run.id) ? 'is-selected' : ''} ${isBest ? 'is-best' : ''}`} data-testid="run-row" data-run-id={run.id} data-status={run.status} style={{ height: ROW_HEIGHT }}>
+                  <td>
+                    <input type="checkbox" aria-label={`Select ${run.name}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} data-testid="run-select" />
+                  </td>
+                  <td>
+                    <button type="button" className="star" aria-label={run.starred ? 'Unstar' : 'Star'} aria-pressed={run.starred} onClick={() => void repository?.edit(run.id, { starred: !run.starred })}>
+                      {run.starred ? '★' : '☆'}
+                    </button>
+                  </td>
+                  <td className="run-name" title={run.id}>
+                    {run.name}
+                    {isBest && <span className="badge best" title="Best run by the experiment's objective">best</span>}
+                    {misses && <span className="badge warn" title={`Misses the threshold ${objective?.threshold}`}>below target</span>}
+                    {Object.entries(run.tags).map(([key, tag]) => (
+                      <span key={key} className="badge tag">{tag === 'true' || tag === '' ? key : `${key}: ${tag}`}</span>
+                    ))}
+                  </td>
+                  <td>
+                    <span className={`run-status status-${run.status}`} title={run.problems.join('\n') || run.status}>{run.status}</span>
+                  </td>
+                  <td>{run.experiment}</td>
+                  <td title={new Date(run.startedAt).toLocaleString()}>{new Date(run.startedAt).toLocaleTimeString()}</td>
+                  <td className="num">{formatDuration(run)}</td>
+                  {objective && <td className="num">{value === null ? '—' : formatMetric(value)}</td>}
+                  {columns.params.map((key) => (
+                    <td key={key} className="num">{formatParam(run.params[key])}</td>
+                  ))}
+                  {columns.metrics.map((key) => (
+                    <td key={key} className="num">{formatMetric(columns.metricValue(run, key, aggregate, objective))}</td>
+                  ))}
+                </tr>
+              );
+            })}
+            {last < sorted.length && <tr style={{ height: (sorted.length - last) * ROW_HEIGHT }} aria-hidden />}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { RunId } from '../../lib/ids';
+import type { Run } from '../../core/tracking/types';
+import { useServices } from '../../app/services';
+import { RunsTable } from './RunsTable';
+import { ComparePanel } from './ComparePanel';
+import { ObjectiveEditor } from './ObjectiveEditor';
+import { filterRuns } from './filter-runs';
+
+/** Every tracked run: filter, sort, select, and compare. */
+export function RunsView() {
+  const { runs: repository } = useServices();
+  const runs = useLiveQuery(() => repository?.list() ?? Promise.resolve([] as Run[]), [repository]);
+  const experiments = useLiveQuery(() => repository?.experiments() ?? Promise.resolve([]), [repository]);
+  const [experiment, setExperiment] = useState<string>('');
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const [selected, setSelected] = useState<ReadonlySet<RunId>>(new Set());
+
+  const inExperiment = useMemo(() => (runs ?? []).filter((run) => experiment === '' || run.experiment === experiment), [runs, experiment]);
+  const result = useMemo(() => filterRuns(inExperiment, deferredQuery), [inExperiment, deferredQuery]);
+  // A query that does not parse leaves the table as it was, with the error shown under the box.
+  const lastShown = useRef<readonly Run[]>([]);
+  if (!result.error) lastShown.current = result.runs;
+  const filtered = { runs: result.error ? lastShown.current : result.runs, error: result.error };
+  const objective = experiments?.find((candidate) => candidate.name === experiment)?.objective;
+  const chosen = (runs ?? []).filter((run) => selected.has(run.id));
+
+  if (!repository) return <div className="runs-view empty-state">Browser storage is unavailable, so runs cannot be tracked.</div>;
+
+  return (
+    <div className="runs-view" data-testid="runs-view">
+      <header className="runs-header">
+        <h1>Runs</h1>
+        <select aria-label="Experiment" data-testid="experiment-select" value={experiment} onChange={(event) => setExperiment(event.target.value)}>
+          <option value="">All experiments</option>
+          {(experiments ?? []).map((candidate) => (
+            <option key={candidate.name} value={candidate.name}>{candidate.name}</option>
+          ))}
+        </select>
+        {experiment !== '' && <ObjectiveEditor experiment={experiment} objective={objective} runs={inExperiment} />}
+        <div className="runs-filter">
+          <input
+            type="search"
+            className={`runs-query ${filtered.error ? 'has-error' : ''}`}
+            data-testid="runs-query"
+            placeholder="Filter: metrics.val_acc > 0.9 and params.learning_rate <= 0.01, or words to search"
+            aria-label="Filter runs"
+            aria-invalid={filtered.error !== null}
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+          {filtered.error && (
+            <div className="query-error" role="alert" data-testid="query-error">
+              {filtered.error}
+            </div>
+          )}
+        </div>
+        <span className="runs-count" data-testid="runs-count">{filtered.runs.length} of {inExperiment.length} runs</span>
+      </header>
+      {runs && runs.length === 0 ? (
+        <div className="empty-state" data-testid="runs-empty">
+          No runs yet. Every <code>model.fit</code> in a notebook is tracked here (autolog), or log your own with{' '}
+          <code>const run = track.start(&#123; params: &#123; lr: 0.01 &#125; &#125;); run.log(&#123; auc: 0.91 &#125;); run.end()</code>.
+        </div>
+      ) : (
+        <RunsTable runs={filtered.runs} objective={objective} selected={selected} onSelect={setSelected} />
+      )}
+      {chosen.length > 0 && <ComparePanel runs={chosen} objective={objective} onClear={() => setSelected(new Set())} />}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * The runs view's filter box: a query (`metrics.val_acc > 0.9 and params.lr <= 0.01`) when the
+ * text uses fields or operators, otherwise a word search over names, notes and tags.
+ */
+import type { Run } from '../../core/tracking/types';
+import { compileFilter } from '../../core/tracking/query';
+
+export type FilterResult = { readonly runs: readonly Run[]; readonly error: string | null };
+
+const LOOKS_LIKE_QUERY = /(^|[\s(])(metrics|params|tags|name|status|experiment|duration|starred|notes|id)\b\s*(\.|[=!<>~])|[<>=~]|^\s*(not\b|\()/;
+
+export function filterRuns(runs: readonly Run[], text: string): FilterResult {
+  const trimmed = text.trim();
+  if (trimmed === '') return { runs, error: null };
+  if (!LOOKS_LIKE_QUERY.test(trimmed)) return { runs: runs.filter(searchFor(trimmed)), error: null };
+  const filter = compileFilter(trimmed);
+  if (!filter.ok) {
+    const { message, offset } = filter.error;
+    return { runs, error: `${message}\n${trimmed}\n${' '.repeat(offset)}^` };
+  }
+  return { runs: runs.filter(filter.matches), error: null };
+}
+
+function searchFor(text: string): (run: Run) => boolean {
+  const words = text.toLowerCase().split(/\s+/);
+  return (run) => {
+    const haystack = [run.name, run.notes, run.experiment, ...Object.entries(run.tags).flat()].join(' ').toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  };
+}
