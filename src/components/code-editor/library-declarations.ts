@@ -7,16 +7,18 @@
  * only after Monaco is up, so neither the first screen nor Monaco waits for it. Within the chunk
  * the glob is eager on purpose: a lazy glob would fetch each of the ~900 files as its own request.
  *
- * The patterns take whole folders and leave out the ones nothing reachable from the packages'
- * entry points lives in (tests, gradients, kernels, nlp layers, plotting). Dependencies of danfo's
+ * The patterns take whole folders, leaving out those where nothing reachable from the packages'
+ * entry points lives (tests, gradients, kernels, nlp layers, plotting); the worker then gets only
+ * the reachable files (declaration-graph.ts), about two thirds of them. Dependencies of danfo's
  * types that Kiln does not use (plotly, table, xlsx, papaparse, node-fetch, @types/node) and
  * tfjs' `@webgpu/types` stay out: the few option types that name them read as `any`.
- * library-declarations.test.ts proves, with the TypeScript compiler, that every reachable file is
- * here and that the folders left out hold nothing reachable.
+ * library-declarations.test.ts checks the result against the files the TypeScript compiler reads.
  */
 import type { ExtraLib } from './cell-typescript';
+import { reachableDeclarations } from './declaration-graph';
 
-const DECLARATION_FILES: Readonly<Record<string, string>> = import.meta.glob(
+/** Every declaration file the globs match, by path from the project root (`/node_modules/...`). */
+export const DECLARATION_FILES: Readonly<Record<string, string>> = import.meta.glob(
   [
     '/node_modules/@tensorflow/tfjs/dist/index.d.ts',
     '/node_modules/@tensorflow/tfjs-{core,layers,converter,data,backend-cpu}/dist/**/*.d.ts',
@@ -47,9 +49,9 @@ export const PACKAGE_TYPE_ENTRIES: Readonly<Record<string, string>> = {
   danfojs: 'dist/danfojs-browser/src/index.d.ts',
 };
 
-/** Every declaration file and package.json, keyed as Monaco sees them (file:///node_modules/...). */
+/** The reachable declaration files and a package.json per package, keyed as Monaco sees them (file:///node_modules/...). */
 export function libraryDeclarations(): ExtraLib[] {
-  const files = Object.entries(DECLARATION_FILES).map(([path, content]) => ({ filePath: `file://${path}`, content }));
+  const files = reachableDeclarations(DECLARATION_FILES, PACKAGE_TYPE_ENTRIES).map((path) => ({ filePath: `file://${path}`, content: DECLARATION_FILES[path] ?? '' }));
   const packages = Object.entries(PACKAGE_TYPE_ENTRIES).map(([name, types]) => ({
     filePath: `file:///node_modules/${name}/package.json`,
     content: JSON.stringify({ name, types }),
