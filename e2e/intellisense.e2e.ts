@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { saveScreenshot, type KilnSession } from './support/kiln';
+import { openKiln, saveScreenshot, type KilnSession } from './support/kiln';
 import { openEmptyNotebook, outputText, waitForCellRun } from './support/kernel-page';
-import { cellAt, cells, typeText } from './support/notebook-page';
+import { cellAt, cells, DEMO_NAME, typeText, waitForMonaco, waitForNotebook } from './support/notebook-page';
 
 let kiln: KilnSession | undefined;
 
@@ -18,6 +18,8 @@ afterEach(async () => {
 
 /** The tfjs and danfo declarations load after Monaco, in their own chunk; allow for a slow machine. */
 const TYPES_TIMEOUT = 45_000;
+/** Monaco validates a model about half a second after it changes or appears; this leaves room. */
+const VALIDATION_SETTLE_MS = 2_000;
 
 const suggestWidget = (page: Page): Locator => page.locator('.suggest-widget.visible');
 
@@ -55,17 +57,49 @@ async function retype(page: Page, text: string): Promise<void> {
   await typeText(page, text);
 }
 
-/** Points the mouse at `target` (text or a squiggle under it) and waits for the hover to say `expected`. */
-async function expectHover(page: Page, target: Locator, expected: string): Promise<void> {
-  const box = await target.boundingBox();
-  if (!box) throw new Error('nothing to hover: the target is not shown');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+type Point = { x: number; y: number };
+
+/**
+ * Points the mouse at `target` until Monaco's hover says `expected`. The target is looked up
+ * again on each try: a squiggle drawn while the text was half typed gives way to the final one.
+ */
+async function expectHover(page: Page, target: () => Promise<Point>, expected: string, timeout = 15_000): Promise<void> {
   const hover = page.locator('.monaco-hover:not(.hidden)').first();
-  await expect.poll(() => hover.innerText().catch(() => ''), { timeout: 10_000 }).toContain(expected);
+  const deadline = Date.now() + timeout;
+  let said = '';
+  while (!said.includes(expected)) {
+    if (Date.now() > deadline) throw new Error(`the hover did not say "${expected}" within ${timeout} ms; last: "${said}"`);
+    const point = await target();
+    await page.mouse.move(0, 0);
+    await page.mouse.move(point.x, point.y);
+    said = await hover.waitFor({ timeout: 3_000 }).then(() => hover.innerText(), () => '');
+  }
 }
 
-/** A token of a cell's editor, by its whole text. */
-const token = (cell: Locator, text: string): Locator => cell.locator('.view-line span span', { hasText: new RegExp(`^${text}$`) }).first();
+async function centerOf(target: Locator): Promise<Point> {
+  const box = await target.boundingBox();
+  if (!box) throw new Error('nothing to point at: the target is not shown');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** The middle of the first whole `word` in a cell's editor (one token span may hold several words). */
+async function wordIn(cell: Locator, word: string): Promise<Point> {
+  const lines = cell.locator('[data-engine="monaco"] .view-lines');
+  await lines.waitFor();
+  return lines.evaluate((root, wanted) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = (node.textContent ?? '').search(new RegExp(`\\b${wanted}\\b`));
+      if (at === -1) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      const rect = range.getBoundingClientRect();
+      return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+    }
+    throw new Error(`no "${wanted}" in the editor`);
+  }, word);
+}
 
 describe('IntelliSense', () => {
   it('completes tf. and dfd. from the library types, and names declared in an earlier cell', async () => {
@@ -117,8 +151,8 @@ describe('IntelliSense', () => {
 
     const squiggle = cell.locator('.squiggly-error');
     await squiggle.first().waitFor({ timeout: TYPES_TIMEOUT });
-    await expectHover(page, squiggle.first(), "Type 'string' is not assignable to type 'number'.");
-    await expectHover(page, token(cell, 'display'), 'Shows each value as a rich output below the cell');
+    await expectHover(page, () => centerOf(squiggle.first()), "Type 'string' is not assignable to type 'number'.");
+    await expectHover(page, () => wordIn(cell, 'display'), 'Shows each value as a rich output below the cell');
     await saveScreenshot(page, 'intellisense-hover-display');
 
     await page.mouse.move(0, 0);
@@ -127,6 +161,40 @@ describe('IntelliSense', () => {
     await waitForCellRun(page, 0, 1);
     expect(await outputText(page, 0)).toContain('x');
     expect(await cell.locator('[data-testid="cell-error"]').count()).toBe(0);
+    expect(kiln.pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('marks nothing in the demo notebook once the library types are in', async () => {
+    kiln = await openKiln({ viewport: { width: 1280, height: 1000 } });
+    const { page } = kiln;
+    await waitForNotebook(page, DEMO_NAME);
+    await waitForMonaco(page);
+    // `tf.sequential` reads as its real signature only once the tfjs declarations are in.
+    const modelCell = page.locator('[data-testid="cell"]', { hasText: 'tf.sequential' });
+    await modelCell.scrollIntoViewIfNeeded();
+    const startedAt = Date.now();
+    await expectHover(page, () => wordIn(modelCell, 'sequential'), 'Sequential', TYPES_TIMEOUT);
+    console.info(`tf.sequential's type shown ${Date.now() - startedAt} ms after Monaco came up on the demo notebook`);
+    await page.mouse.move(0, 0);
+
+    const codeCells = page.locator('[data-testid="cell"][data-cell-type="code"]');
+    const count = await codeCells.count();
+    expect(count).toBeGreaterThan(5);
+    for (let i = 0; i < count; i += 1) {
+      const cell = codeCells.nth(i);
+      await cell.scrollIntoViewIfNeeded();
+      await cell.locator('[data-testid="cell-editor"][data-engine="monaco"] .view-lines').waitFor();
+      await page.waitForTimeout(VALIDATION_SETTLE_MS);
+      expect(await cell.locator('.squiggly-error, .squiggly-warning').count(), `squiggles in code cell ${i}`).toBe(0);
+    }
+
+    // The same check sees a squiggle when there is one: a mistake typed into the last cell.
+    const last = codeCells.nth(count - 1);
+    await last.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await typeText(page, 'predicted.toFixed(2);');
+    await last.locator('.squiggly-error').first().waitFor({ timeout: 10_000 });
     expect(kiln.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -150,8 +150,8 @@ describe('IntelliSense in cells', () => {
     const display = notebook.hoverAt('a', 'disp|lay(1)');
     expect(display.signature).toBe('function display(...values: unknown[]): void');
     expect(display.docs).toMatch(/^Shows each value as a rich output below the cell/);
-    // A fenced block, so Monaco's hover shows the example as highlighted code.
-    expect(display.examples).toEqual([expect.stringMatching(/^```ts\ndisplay\(.*\);\n```$/)]);
+    // Inline code, which Monaco's hover shows as code (it puts tag text after "@example —").
+    expect(display.examples).toEqual([expect.stringMatching(/^`display\(.*\);`$/)]);
     const tf = notebook.hoverAt('a', 't|f.tensor([1])');
     expect(tf.docs).toMatch(/^TensorFlow\.js \(`@tensorflow\/tfjs`\): tensors, layers models/);
     expect(tf.docs).not.toMatch(/What the Kiln kernel defines/);
@@ -162,6 +162,8 @@ describe('IntelliSense in cells', () => {
     expect(scatter.docs).toMatch(/coloured by the groups/);
     expect(notebook.completionsAt('a', 'plot.|')).toEqual(expect.arrayContaining(['line', 'scatter', 'histogram', 'bar']));
     expect(notebook.completionsAt('a', 'data.|')).toEqual(expect.arrayContaining(['load', 'loaded']));
+    expect(notebook.completionsAt('a', 'track.|')).toEqual(expect.arrayContaining(['start', 'callback', 'setObjective', 'autolog', 'active']));
+    expect(notebook.completionsAt('a', 'track.start().|')).toEqual(expect.arrayContaining(['log', 'logParams', 'logModel', 'end']));
   });
 
   it('marks type errors and unknown names, and not what the kernel allows', () => {

@@ -41,7 +41,7 @@ export const CELL_DIAGNOSTICS_OPTIONS: DiagnosticsOptions = {
   diagnosticCodesToIgnore: [...DIAGNOSTICS_THE_KERNEL_ALLOWS],
 };
 
-/** `tf`, `dfd`, `display`, `plot`, `md`, `html`, `image`, `data`: see kiln-globals.d.ts.txt. */
+/** What the kernel defines for cells (`tf`, `dfd`, `display`, `plot`, `data`, `track`, ...): see kiln-globals.d.ts.txt. */
 export const KILN_GLOBALS: ExtraLib = { filePath: 'file:///kiln/globals.d.ts', content: kilnGlobalsSource };
 
 /** The tfjs and danfo declarations (a separate lazy chunk, ~0.3 MB gzipped). */
