@@ -12,7 +12,9 @@
  *                           issued as soon as the first code cell is editable), fresh profile, median
  *                           of 3 (≤ 2000 ms): once with nothing remembered (the kernel runs its
  *                           one-time backend benchmark), once with localStorage saying what
- *                           'auto' picked before
+ *                           'auto' picked before; a -from-key row gives Ctrl+Enter → that frame,
+ *                           and the JSON has when the cell became editable and when the key was
+ *                           pressed (a busy main thread delays the bench's typing like a user's)
  *   training-overhead-wasm  the same model.fit (lib/training-snippet.mjs: 10→64→64→1 MLP, 20k×10
  *                           random rows, 5 epochs, batch 256, Adam) in a Kiln cell vs in a bare
  *                           tfjs page (pages/bare-tfjs.html), both WASM SIMD on one thread, in the
@@ -157,12 +159,13 @@ function overheadRows(overhead, autoBackend) {
   const speed = (name, speeds) => {
     const extra = { samples: speeds, workload: TRAINING, wasm };
     const target = autoTarget(name);
-    return target ? measured(speedRow(name), median(speeds), 'samples/s', target, extra) : informational(speedRow(name), median(speeds), 'samples/s', wasmBuild, extra);
+    const value = Math.round(median(speeds));
+    return target ? measured(speedRow(name), value, 'samples/s', target, extra) : informational(speedRow(name), value, 'samples/s', wasmBuild, extra);
   };
   return [
     measured('training-overhead-wasm', round(median(ratios), 3), '×', TARGETS.trainingOverhead, { samples: ratios, kernelMs, bareMs, wasm }),
     speed('wasm', kernelSpeeds),
-    informational('training-speed-bare-wasm', median(bareSpeeds), 'samples/s', `reference: tfjs alone in a page, ${wasmBuild}`, { samples: bareSpeeds, workload: TRAINING }),
+    informational('training-speed-bare-wasm', Math.round(median(bareSpeeds)), 'samples/s', `reference: tfjs alone in a page, ${wasmBuild}`, { samples: bareSpeeds, workload: TRAINING }),
   ];
 }
 
