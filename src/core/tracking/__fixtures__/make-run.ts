@@ -8,11 +8,13 @@ export function runId(label: string): RunId {
   return hex.padEnd(32, '0').slice(0, 32) as RunId;
 }
 
-/** A summary of these values in logging order (steps 0, 1, 2...), computed the obvious way. */
+/** A summary of these values logged at steps 0, 1, 2...: as the store keeps it, NaN can be last but never min or max. */
 export function summaryOf(...values: number[]): MetricSummary {
   const last = values.at(-1);
   if (last === undefined) throw new Error('summaryOf needs at least one value');
-  return { last, min: Math.min(...values), max: Math.max(...values), lastStep: values.length - 1, count: values.length };
+  const numbers = values.filter((value) => !Number.isNaN(value));
+  const [min, max] = numbers.length === 0 ? [Number.NaN, Number.NaN] : [Math.min(...numbers), Math.max(...numbers)];
+  return { last, min, max, lastStep: values.length - 1, count: values.length };
 }
 
 export type RunOverrides = Partial<Omit<Run, 'id' | 'metrics'>> & { readonly id?: string; readonly metrics?: Record<string, MetricSummary> };
