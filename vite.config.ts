@@ -14,6 +14,9 @@ const crossOriginIsolation = {
 // An absolute path: danfo's package "exports" hide this file from bare specifiers in browser builds.
 const danfoSharingTfjs = fileURLToPath(new URL('./node_modules/danfojs/dist/danfojs-browser/src/index.js', import.meta.url));
 const plotlyStub = fileURLToPath(new URL('./src/kernel/worker/stubs/plotly-stub.ts', import.meta.url));
+// danfo requires all of mathjs for five statistics and SheetJS for Excel files; both are large and slow to start.
+const mathjsLite = fileURLToPath(new URL('./src/kernel/worker/stubs/mathjs-lite.ts', import.meta.url));
+const xlsxStub = fileURLToPath(new URL('./src/kernel/worker/stubs/xlsx-stub.ts', import.meta.url));
 
 type ShippedFile = { url: string; from: string; transform?: (content: Buffer) => string | Buffer };
 
@@ -71,6 +74,8 @@ export default defineConfig({
     alias: [
       { find: /^danfojs$/, replacement: danfoSharingTfjs },
       { find: /^plotly\.js-dist-min$/, replacement: plotlyStub },
+      { find: /^mathjs$/, replacement: mathjsLite },
+      { find: /^xlsx$/, replacement: xlsxStub },
     ],
   },
   worker: { format: 'es' },

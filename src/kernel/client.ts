@@ -51,6 +51,7 @@ export type AutoBackendMemory = { load(): BackendName | null; save(backend: Back
 export class KernelClient {
   private worker: Worker | null = null;
   private ready: Promise<KernelReady> | null = null;
+  private isReady = false;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly interruptFlag: Int32Array | null;
   private backend: BackendChoice;
@@ -80,8 +81,14 @@ export class KernelClient {
     const done = new Promise<ExecutionResult>((resolve) => {
       this.pending.set(requestId, { onEvent, resolve });
     });
+    const send = () => this.post({ type: 'execute', id: requestId, cellId, source, executionCount, autolog: options.autolog });
+    // Once the kernel is ready the request goes at once, not a microtask later behind other work.
+    if (this.isReady) {
+      send();
+      return { requestId, done };
+    }
     void this.start().then(
-      () => this.post({ type: 'execute', id: requestId, cellId, source, executionCount, autolog: options.autolog }),
+      send,
       (error: unknown) => this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelError', message: `The kernel could not start: ${String(error)}`, traceback: [] } }),
     );
     return { requestId, done };
@@ -152,6 +159,7 @@ export class KernelClient {
         if (event.type === 'ready' && event.requestId === initId) {
           const ready: KernelReady = { backend: event.backend, tfVersion: event.tfVersion, ...(event.benchmark ? { benchmark: event.benchmark } : {}) };
           if (this.backend === 'auto') this.options.autoBackend.save(event.backend);
+          if (this.worker === worker) this.isReady = true;
           this.events.onReady(ready);
           resolve(ready);
         } else {
@@ -223,6 +231,7 @@ export class KernelClient {
   }
 
   private terminate(): void {
+    this.isReady = false;
     this.worker?.terminate();
     this.worker = null;
   }

@@ -176,6 +176,9 @@ export class NotebookController {
       editing.delete(cellId);
       this.ui.set({ editingMarkdownIds: editing });
     }
+    // The run is queued before the selection moves: moving it re-renders and blurs the editor,
+    // which would otherwise delay sending the cell to the kernel by a frame or more.
+    const running = cell.type === 'code' && this.runner && this.canRunCode() ? this.runner.run(cellId) : null;
     if (mode === 'insert-below' || (mode === 'advance' && index === this.notebook.cells.length - 1)) {
       this.ui.set({ selectedCellId: cellId });
       const inserted = this.insert('below');
@@ -186,7 +189,7 @@ export class NotebookController {
     } else {
       this.ui.set({ mode: 'command' });
     }
-    if (cell.type === 'code' && this.runner && this.canRunCode()) await this.runner.run(cellId);
+    await running;
   }
 
   async runAll(range: 'all' | 'above' | 'below' = 'all'): Promise<void> {

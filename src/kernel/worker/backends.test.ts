@@ -53,16 +53,17 @@ describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU d
     expect(sum).toEqual([4, 6]);
   });
 
-  it('measures every backend that starts, reports the others, and leaves no tensors behind', async () => {
+  it('measures the backends that start (skipping CPU once WASM works), reports the others, and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     const setup = await setUpBackend(tf, 'auto', options);
-    expect(Object.keys(setup.benchmark ?? {}).sort()).toEqual(['cpu', 'wasm']);
-    for (const speed of Object.values(setup.benchmark ?? {})) expect(speed).toBeGreaterThan(0);
+    expect(Object.keys(setup.benchmark ?? {})).toEqual(['wasm']);
+    expect(setup.benchmark?.wasm).toBeGreaterThan(0);
     expect(setup.failures).toEqual({
       webgl: 'the webgl backend is not registered',
+      cpu: 'not measured: WASM works here and is always faster than the CPU backend',
       webgpu: '@tensorflow/tfjs-backend-webgpu is not installed',
     });
-    expect(['cpu', 'wasm']).toContain(setup.backend);
+    expect(setup.backend).toBe('wasm');
     expect(tf.getBackend()).toBe(setup.backend);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -77,6 +77,11 @@ export async function setUpBackend(tf: Tf, choice: BackendChoice, options: Backe
   const benchmark: SamplesPerSecond = {};
   let webglRenderer: string | undefined;
   for (const name of BACKENDS) {
+    if (name === 'cpu' && benchmark.wasm !== undefined) {
+      // The plain-JS backend never beats a working WASM backend; measuring it only delays the first run.
+      failures.cpu = 'not measured: WASM works here and is always faster than the CPU backend';
+      continue;
+    }
     if (name === preferred || !(await start(name))) continue;
     if (name === 'webgl') {
       webglRenderer = readWebglRenderer(tf) ?? undefined;
