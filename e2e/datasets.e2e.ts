@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, type KilnSession } from './support/kiln';
 import { cellAt, waitForNotebook, waitForToast } from './support/notebook-page';
-import { openEmptyNotebook, outputText, waitForCellRun, waitForKernel } from './support/kernel-page';
+import { openEmptyNotebook, outputText, waitForCellRun, waitForKernel, runCode } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
 
@@ -34,17 +34,6 @@ async function dropFiles(page: Page, files: { name: string; content: string; typ
 }
 
 const datasetItems = (page: Page) => page.locator('[data-testid="datasets-panel"] [data-testid="dataset-item"]');
-
-/**
- * Replaces the cell's text and runs it in place. insertText skips autocompletion, but Monaco still
- * auto-closes a bracket that starts the text, so sources here do not start with one.
- */
-async function runCode(page: Page, index: number, source: string): Promise<void> {
-  await cellAt(page, index).locator('[data-testid="cell-editor"]').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(source);
-  await page.keyboard.press('Control+Enter');
-}
 
 describe('datasets', () => {
   it('stores a dropped CSV with its SHA-256, loads it in a cell, and keeps it across a reload', async () => {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, type KilnSession } from './support/kiln';
 import { cellAt, waitForNotebook } from './support/notebook-page';
-import { openEmptyNotebook, waitForCellRun, waitForKernel } from './support/kernel-page';
+import { openEmptyNotebook, waitForCellRun, waitForKernel, runCode } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
 
@@ -25,14 +25,6 @@ async function train(units: number, learningRate: number, epochs: number) {
   return model.fit(xs, ys, { epochs, batchSize: 16, validationSplit: 0.25 });
 }
 const first = await train(8, 0.01, 4)`;
-
-/** Replaces the cell's text (insertText: no autocompletion) and runs it in place. */
-async function runCode(page: Page, index: number, source: string): Promise<void> {
-  await cellAt(page, index).locator('[data-testid="cell-editor"]').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(source);
-  await page.keyboard.press('Control+Enter');
-}
 
 const rows = (page: Page) => page.locator('[data-testid="run-row"]');
 

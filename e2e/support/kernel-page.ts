@@ -44,3 +44,14 @@ export async function waitForCellRun(page: Page, index: number, count: number): 
   await cellAt(page, index).locator('[data-testid="execution-count"]', { hasText: `[${count}]` }).waitFor({ timeout: 60_000 });
 }
 
+
+/**
+ * Replaces the cell's text and runs it in place. insertText skips autocompletion, but Monaco still
+ * auto-closes a bracket that starts the text, so sources passed here do not start with one.
+ */
+export async function runCode(page: Page, index: number, source: string): Promise<void> {
+  await cellAt(page, index).locator('[data-testid="cell-editor"]').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(source);
+  await page.keyboard.press('Control+Enter');
+}
