@@ -173,15 +173,11 @@ class Parser {
     if (operator === undefined) return { kind: 'is-set', field };
     // '==' reads as '=': people coming from Python and JavaScript type it.
     this.offset += this.text.startsWith('==', this.offset) ? 2 : operator.length;
-    const valueOffset = this.skipSpaceAndMark();
+    this.skipSpace();
+    const valueOffset = this.offset;
     const value = this.parseValue(operator);
     this.checkOperands(field, operator, value, operatorOffset, valueOffset);
     return { kind: 'compare', field, operator, value };
-  }
-
-  private skipSpaceAndMark(): number {
-    this.skipSpace();
-    return this.offset;
   }
 
   private parseField(): QueryField {
