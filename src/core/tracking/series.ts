@@ -43,7 +43,7 @@ export function toXY(points: readonly MetricPoint[], mode: XAxisMode, startedAt?
 /** Null when `x` is already ascending (the usual case: points arrive by step), else the stable sorting permutation. */
 function orderByX(x: ArrayLike<number>): Int32Array | null {
   for (let i = 1; i < x.length; i += 1) {
-    if (x[i]! < x[i - 1]!) return Int32Array.from({ length: x.length }, (_, index) => index).sort((a, b) => x[a]! - x[b]! || a - b);
+    if (x[i]! < x[i - 1]!) return Int32Array.from({ length: x.length }, (_, index) => index).sort((a, b) => (x[a]! < x[b]! ? -1 : x[a]! > x[b]! ? 1 : a - b));
   }
   return null;
 }
