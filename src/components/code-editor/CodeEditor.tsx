@@ -56,13 +56,31 @@ export function CodeEditor(props: Props) {
   );
 }
 
-function PlainEditor({ value, isReadOnly, shouldFocus, onChange, onFocus, keys }: Props) {
+/**
+ * Where the caret was in a focused plain editor when Monaco replaced it, by cell: the user may be
+ * typing at that moment, and their next keys must land where they were typing.
+ */
+const caretHandover = new Map<string, number>();
+
+function PlainEditor({ cellId, value, isReadOnly, shouldFocus, onChange, onFocus, keys }: Props) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const lineCount = value.split('\n').length;
 
   useEffect(() => {
     if (shouldFocus) textareaRef.current?.focus();
   }, [shouldFocus]);
+
+  // Tracked from events, not read at unmount: by then the textarea may have left the document.
+  const caret = useRef<number | null>(null);
+  useEffect(
+    () => () => {
+      if (caret.current !== null) caretHandover.set(cellId, caret.current);
+    },
+    [cellId],
+  );
+  const trackCaret = (event: { currentTarget: HTMLTextAreaElement }) => {
+    caret.current = event.currentTarget.selectionEnd;
+  };
 
   return (
     <textarea
@@ -74,8 +92,16 @@ function PlainEditor({ value, isReadOnly, shouldFocus, onChange, onFocus, keys }
       value={value}
       rows={lineCount}
       style={{ height: lineCount * LINE_HEIGHT + VERTICAL_PADDING }}
-      onFocus={onFocus}
-      onChange={(event) => onChange(event.target.value)}
+      onFocus={(event) => {
+        trackCaret(event);
+        onFocus();
+      }}
+      onBlur={() => (caret.current = null)}
+      onSelect={trackCaret}
+      onChange={(event) => {
+        trackCaret(event);
+        onChange(event.target.value);
+      }}
       onKeyDown={(event) => {
         const mode = runModeOf(event);
         if (mode) {
@@ -134,6 +160,12 @@ function MonacoEditor({ monaco, cellId, value, language, isReadOnly, shouldFocus
       tabSize: 2,
     });
     editorRef.current = editor;
+    const caret = caretHandover.get(cellId);
+    if (caret !== undefined) {
+      caretHandover.delete(cellId);
+      editor.setPosition(model.getPositionAt(caret));
+      editor.focus();
+    }
 
     const fitHeight = () => {
       container.style.height = `${editor.getContentHeight()}px`;

