@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, type KilnSession } from './support/kiln';
-import { cellAt, waitForNotebook } from './support/notebook-page';
+import { captureDownload, cellAt, waitForNotebook, waitForToast } from './support/notebook-page';
 import { openEmptyNotebook, waitForCellRun, waitForKernel, runCode } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
@@ -108,6 +108,25 @@ track.setObjective({ metric: 'auc', direction: 'max', threshold: 0.95 }, 'manual
     await waitForNotebook(page);
     await page.click('[data-testid="view-runs"]');
     await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(4);
+
+    // Export as CSV and JSON; delete every run; the JSON brings them all back, a broken file nothing.
+    const csv = await captureDownload(page, () => page.click('[data-testid="export-runs-csv"]'));
+    expect(csv.text.split(/\r?\n/)[0]).toContain('params.learning_rate');
+    expect(csv.text.trim().split(/\r?\n/)).toHaveLength(5);
+    const json = await captureDownload(page, () => page.click('[data-testid="export-runs-json"]'));
+    const exported = JSON.parse(json.text) as { runs: unknown[]; metrics?: unknown[]; points?: unknown[] };
+    expect(exported.runs).toHaveLength(4);
+    for (const checkbox of await page.locator('[data-testid="run-select"]').all()) await checkbox.check();
+    await page.click('[data-testid="delete-runs"]');
+    await expect.poll(() => rows(page).count()).toBe(0);
+    const importInput = page.locator('[data-testid="import-runs-input"]');
+    await importInput.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"kiln-runs","version":1,"runs":[{"id":3}]}') });
+    expect(await waitForToast(page, /Could not import broken\.json/)).toMatch(/(experiments|runs\[0\]).*Nothing was imported/s);
+    expect(await rows(page).count()).toBe(0);
+    await importInput.setInputFiles({ name: 'kiln-runs.json', mimeType: 'application/json', buffer: Buffer.from(json.text) });
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(4);
+    const reimported = await rows(page).evaluateAll((all) => all.map((row) => (row as HTMLElement).dataset.status).sort());
+    expect(reimported).toEqual(['finished', 'finished', 'finished', 'interrupted']);
     expect(kiln.pageErrors).toEqual([]);
   });
 });

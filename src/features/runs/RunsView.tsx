@@ -7,6 +7,7 @@ import { RunsTable } from './RunsTable';
 import { ComparePanel } from './ComparePanel';
 import { ObjectiveEditor } from './ObjectiveEditor';
 import { filterRuns } from './filter-runs';
+import { exportRunsCsv, exportRunsJson, importRunsJson } from '../../state/runs-transfer';
 
 /** Every tracked run: filter, sort, select, and compare. */
 export function RunsView() {
@@ -17,6 +18,7 @@ export function RunsView() {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<ReadonlySet<RunId>>(new Set());
+  const importInput = useRef<HTMLInputElement>(null);
 
   const inExperiment = useMemo(() => (runs ?? []).filter((run) => experiment === '' || run.experiment === experiment), [runs, experiment]);
   const result = useMemo(() => filterRuns(inExperiment, deferredQuery), [inExperiment, deferredQuery]);
@@ -58,6 +60,23 @@ export function RunsView() {
           )}
         </div>
         <span className="runs-count" data-testid="runs-count">{filtered.runs.length} of {inExperiment.length} runs</span>
+        <div className="runs-transfer">
+          <button type="button" className="button" data-testid="export-runs-csv" onClick={() => exportRunsCsv(filtered.runs)} title="The runs shown, one row each">Export CSV</button>
+          <button type="button" className="button" data-testid="export-runs-json" onClick={() => void exportRunsJson(repository, filtered.runs)} title="The runs shown with every metric point; imports back without loss">Export JSON</button>
+          <button type="button" className="button" onClick={() => importInput.current?.click()}>Import JSON</button>
+          <input
+            ref={importInput}
+            type="file"
+            hidden
+            accept=".json,application/json"
+            data-testid="import-runs-input"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void importRunsJson(repository, file);
+            }}
+          />
+        </div>
       </header>
       {runs && runs.length === 0 ? (
         <div className="empty-state" data-testid="runs-empty">

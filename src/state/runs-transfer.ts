@@ -1,0 +1,38 @@
+/**
+ * Runs leave Kiln as CSV (one row per run) or as Kiln's JSON (runs, experiments and every metric
+ * point), and come back from that JSON all or nothing: a malformed file is refused with the path
+ * of the bad field, and nothing is written.
+ */
+import type { Run } from '../core/tracking/types';
+import { runsToCsv } from '../core/tracking/runs-csv';
+import { parseRunsExport, serializeRunsExport } from '../core/tracking/runs-json';
+import { errorMessage } from '../core/errors';
+import type { RunsRepository } from '../store/runs-repo';
+import { showToast } from './app-store';
+import { downloadFile } from './download';
+
+export function exportRunsCsv(runs: readonly Run[]): void {
+  downloadFile('kiln-runs.csv', runsToCsv(runs), 'text/csv');
+}
+
+export async function exportRunsJson(repository: RunsRepository, runs: readonly Run[]): Promise<void> {
+  const [experiments, points] = await Promise.all([repository.experiments(), repository.points(runs.map((run) => run.id))]);
+  const names = new Set(runs.map((run) => run.experiment));
+  const document = { experiments: experiments.filter((experiment) => names.has(experiment.name)), runs, points };
+  downloadFile('kiln-runs.json', serializeRunsExport(document), 'application/json');
+}
+
+export async function importRunsJson(repository: RunsRepository, file: File): Promise<void> {
+  const parsed = parseRunsExport(await file.text());
+  if (!parsed.ok) {
+    showToast({ tone: 'error', message: `Could not import ${file.name}: ${parsed.error.message}. Nothing was imported.` }, 12_000);
+    return;
+  }
+  const { runs, points, experiments } = parsed.value;
+  try {
+    await repository.restore({ runs: [...runs], points: [...points], artifacts: [] }, experiments);
+    showToast({ tone: 'info', message: `Imported ${runs.length} run${runs.length === 1 ? '' : 's'} from ${file.name}` });
+  } catch (error) {
+    showToast({ tone: 'error', message: `Could not import ${file.name}: ${errorMessage(error)}. Nothing was imported.` }, 12_000);
+  }
+}
