@@ -6,7 +6,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { io } from '@tensorflow/tfjs';
 import { newRunId, type RunId } from '../../lib/ids';
-import type { DatasetFingerprint, Objective, Params, ParamValue, RunStatus, TrackingEvent } from '../../core/tracking/types';
+import type { DatasetFingerprint, MetricPoint, Objective, Params, ParamValue, RunStatus, TrackingEvent } from '../../core/tracking/types';
 
 type Tf = typeof TfModule;
 type Logs = Record<string, number>;
@@ -57,8 +57,49 @@ export type FitLog = {
   end(status: EndStatus, problem?: string): Promise<void>;
 };
 
+/** Points waiting in the worker are sent at once past this many (one message each, not one per `log`). */
+const MAX_BUFFERED_POINTS = 20_000;
+
+/**
+ * Coalesces metric points: a loop calling `run.log` a million times sends a few dozen messages,
+ * not a million. Any other event first sends the points before it, so order is kept.
+ */
+class BatchingSink implements TrackingSink {
+  private readonly buffered = new Map<RunId, Omit<MetricPoint, 'runId'>[]>();
+  private count = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly inner: TrackingSink) {}
+
+  emit(event: TrackingEvent, transfer?: Transferable[]): void {
+    if (event.kind !== 'metrics') {
+      this.flush();
+      this.inner.emit(event, transfer);
+      return;
+    }
+    const points = this.buffered.get(event.runId) ?? this.buffered.set(event.runId, []).get(event.runId)!;
+    for (const point of event.points) points.push(point);
+    this.count += event.points.length;
+    if (this.count >= MAX_BUFFERED_POINTS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 0);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [runId, points] of this.buffered) this.inner.emit({ kind: 'metrics', runId, points });
+    this.buffered.clear();
+    this.count = 0;
+  }
+
+  datasets(): readonly DatasetFingerprint[] {
+    return this.inner.datasets();
+  }
+}
+
 export class Tracking {
   private readonly openRuns = new Map<RunId, RunState>();
+  private readonly sink: BatchingSink;
   /** Runs started while the current cell runs: a failing cell ends them. */
   private startedInCell = new Set<RunId>();
   private autologEnabled = true;
@@ -68,8 +109,10 @@ export class Tracking {
 
   constructor(
     private readonly tf: Tf,
-    private readonly sink: TrackingSink,
-  ) {}
+    sink: TrackingSink,
+  ) {
+    this.sink = new BatchingSink(sink);
+  }
 
   /** Called before each cell; `autolog` is the notebook's setting (a `track.autolog` call overrides it). */
   beginCell(autolog: boolean): void {
@@ -79,6 +122,7 @@ export class Tracking {
 
   /** A cell that failed or was interrupted ends the runs it started, so none stays "running" forever. */
   endCell(status: 'ok' | 'error' | 'interrupted'): void {
+    this.sink.flush();
     if (status === 'ok') return;
     for (const id of this.startedInCell) {
       this.openRuns.get(id)?.end(status === 'error' ? 'failed' : 'interrupted', `the cell that started it ${status === 'error' ? 'failed' : 'was interrupted'}`);

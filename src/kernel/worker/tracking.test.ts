@@ -1,0 +1,141 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TrackingEvent } from '../../core/tracking/types';
+import { installTrainingHooks } from './training-hooks';
+import { Tracking } from './tracking';
+
+/** A Tracking whose events land in an array, with fit hooks installed as the kernel does. */
+function setUp() {
+  const events: TrackingEvent[] = [];
+  const tracking = new Tracking(tf, {
+    emit: (event) => events.push(event),
+    datasets: () => [{ name: 'sales.csv', sha256: 'ab'.repeat(32), rows: 3, columns: 2 }],
+  });
+  return { events, tracking };
+}
+
+let current: Tracking | null = null;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  installTrainingHooks(tf, {
+    showProgress: () => undefined,
+    isInterruptRequested: () => false,
+    interruptError: () => new Error('interrupted'),
+    startFit: (model, args) => current?.startFit(model, args) ?? null,
+  });
+});
+
+const kinds = (events: readonly TrackingEvent[]) => events.map((event) => event.kind);
+
+function tinyModel() {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 4, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+  model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError', metrics: ['mae'] });
+  return model;
+}
+
+describe('autolog', () => {
+  it('turns a fit into a run: params, one point per epoch and metric, the model, then finished', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    tracking.beginCell(true);
+    const xs = tf.randomNormal([20, 2]);
+    const ys = tf.randomNormal([20, 1]);
+    await tinyModel().fit(xs, ys, { epochs: 3, batchSize: 5, validationSplit: 0.2 });
+    tracking.endCell('ok');
+
+    expect(kinds(events)).toEqual(['run-start', 'metrics', 'model', 'run-end']);
+    const start = events[0] as Extract<TrackingEvent, { kind: 'run-start' }>;
+    expect(start.run.source).toBe('autolog');
+    expect(start.run.params).toMatchObject({ optimizer: 'Adam', learning_rate: 0.02, loss: 'meanSquaredError', metrics: 'mae', epochs: 3, batch_size: 5, validation_split: 0.2, total_params: 17, layers: 'Dense(4, relu) → Dense(1)' });
+    expect(start.datasets).toEqual([expect.objectContaining({ name: 'sales.csv' })]);
+    const metrics = events[1] as Extract<TrackingEvent, { kind: 'metrics' }>;
+    const keys = [...new Set(metrics.points.map((point) => point.key))].sort();
+    expect(keys).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
+    expect(metrics.points.filter((point) => point.key === 'loss').map((point) => point.step)).toEqual([1, 2, 3]);
+    const model = events[2] as Extract<TrackingEvent, { kind: 'model' }>;
+    expect(model.weights.byteLength).toBe(17 * 4);
+    expect(model.modelJson['modelTopology']).toBeDefined();
+    expect(events[3]).toMatchObject({ kind: 'run-end', status: 'finished' });
+  });
+
+  it('logs nothing when switched off', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    tracking.beginCell(false);
+    await tinyModel().fit(tf.randomNormal([8, 2]), tf.randomNormal([8, 1]), { epochs: 1 });
+    tracking.endCell('ok');
+    expect(events).toEqual([]);
+  });
+
+  it('logs into the active explicit run instead of starting one', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    tracking.beginCell(true);
+    const run = tracking.api.start({ experiment: 'sweep', params: { trial: 1 } });
+    await tinyModel().fit(tf.randomNormal([8, 2]), tf.randomNormal([8, 1]), { epochs: 2 });
+    run.end();
+    tracking.endCell('ok');
+    expect(kinds(events).filter((kind) => kind === 'run-start')).toHaveLength(1);
+    expect(kinds(events)).toEqual(['run-start', 'params', 'metrics', 'model', 'run-end']);
+  });
+});
+
+describe('track API', () => {
+  it('batches many log calls into few messages, in order, before the run ends', () => {
+    const { events, tracking } = setUp();
+    tracking.beginCell(true);
+    const run = tracking.api.start({ name: 'loop' });
+    for (let step = 0; step < 50_000; step += 1) run.log({ loss: 1 / (step + 1) });
+    run.end();
+    const metricEvents = events.filter((event): event is Extract<TrackingEvent, { kind: 'metrics' }> => event.kind === 'metrics');
+    expect(metricEvents.length).toBeLessThanOrEqual(3);
+    const steps = metricEvents.flatMap((event) => event.points.map((point) => point.step));
+    expect(steps).toHaveLength(50_000);
+    expect(steps.every((step, index) => step === index)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ kind: 'run-end', status: 'finished' });
+  });
+
+  it('keeps NaN and infinities, and refuses a value that is not a number with its key', () => {
+    const { events, tracking } = setUp();
+    tracking.beginCell(true);
+    const run = tracking.api.start();
+    run.log({ loss: NaN, ratio: Infinity }, 4);
+    expect(() => run.log({ auc: '0.9' as unknown as number })).toThrow(/metric 'auc' must be a number, got the string "0.9"/);
+    run.end();
+    const points = events.flatMap((event) => (event.kind === 'metrics' ? event.points : []));
+    expect(points.map((point) => [point.key, point.step, point.value])).toEqual([
+      ['loss', 4, NaN],
+      ['ratio', 4, Infinity],
+    ]);
+  });
+
+  it('ends the runs a failing or interrupted cell started, but keeps runs of a cell that succeeded open', () => {
+    const { events, tracking } = setUp();
+    tracking.beginCell(true);
+    const kept = tracking.api.start({ name: 'spans cells' });
+    tracking.endCell('ok');
+    tracking.beginCell(true);
+    tracking.api.start({ name: 'fails' });
+    tracking.endCell('error');
+    tracking.beginCell(true);
+    tracking.api.start({ name: 'stopped' });
+    tracking.endCell('interrupted');
+    const ends = events.filter((event) => event.kind === 'run-end');
+    expect(ends.map((event) => event.kind === 'run-end' && event.status)).toEqual(['failed', 'interrupted']);
+    expect(tracking.api.active()?.id).toBe(kept.id);
+    expect(() => kept.log({ loss: 1 })).not.toThrow();
+  });
+
+  it('records nested runs with their parent, and refuses logging after the end', () => {
+    const { events, tracking } = setUp();
+    tracking.beginCell(true);
+    const sweep = tracking.api.start({ name: 'sweep' });
+    const child = tracking.api.start({ name: 'trial', parent: sweep, params: { lr: 0.1, layers: [8, 8] } });
+    child.end();
+    expect(() => child.log({ loss: 1 })).toThrow(/has ended/);
+    const starts = events.filter((event): event is Extract<TrackingEvent, { kind: 'run-start' }> => event.kind === 'run-start');
+    expect(starts[1]?.run.parentId).toBe(sweep.id);
+    expect(starts[1]?.run.params).toEqual({ lr: 0.1, layers: '[8,8]' });
+  });
+});
