@@ -105,7 +105,7 @@ export class RunRecorder {
       case 'tags':
         return { kind: 'tags', runId: event.runId, tags: event.tags };
       case 'model':
-        return { kind: 'model', artifact: { runId: event.runId, modelJson: event.modelJson, weights: event.weights, savedAt: Date.now() } };
+        return { kind: 'model', artifact: { runId: event.runId, modelJson: event.modelJson, weights: event.weights, savedAt: Date.now(), ...(event.serving ? { serving: event.serving } : {}) } };
       case 'run-end':
         return { kind: 'end', runId: event.runId, status: event.status, endedAt: event.endedAt, ...(event.problem ? { problem: event.problem } : {}) };
       case 'objective':

@@ -90,6 +90,18 @@ export type ModelArtifact = {
   readonly modelJson: Readonly<Record<string, unknown>>;
   readonly weights: ArrayBuffer;
   readonly savedAt: number;
+  /** What serving needs besides the model, when the notebook fitted a `preprocess` pipeline (plain JSON of src/preprocess). */
+  readonly serving?: ServingRecord;
+};
+
+/** The fitted pipeline, training-data reference statistics and test vectors saved with a model. */
+export type ServingRecord = {
+  /** A FittedPipeline document (format 'kiln-preprocess'). */
+  readonly pipeline: Readonly<Record<string, unknown>>;
+  /** A ReferenceStats document (format 'kiln-reference-stats'). */
+  readonly referenceStats: Readonly<Record<string, unknown>>;
+  /** Raw input rows and the outputs the notebook's model computed for them. */
+  readonly testVectors: { readonly inputs: readonly Readonly<Record<string, unknown>>[]; readonly outputs: readonly (readonly number[])[] };
 };
 
 /** What the kernel reports while code runs; the main thread turns these into stored runs. */
@@ -114,6 +126,6 @@ export type TrackingEvent =
   | { readonly kind: 'metrics'; readonly runId: RunId; readonly points: readonly Omit<MetricPoint, 'runId'>[] }
   | { readonly kind: 'params'; readonly runId: RunId; readonly params: Params }
   | { readonly kind: 'tags'; readonly runId: RunId; readonly tags: Readonly<Record<string, string>> }
-  | { readonly kind: 'model'; readonly runId: RunId; readonly modelJson: Readonly<Record<string, unknown>>; readonly weights: ArrayBuffer }
+  | { readonly kind: 'model'; readonly runId: RunId; readonly modelJson: Readonly<Record<string, unknown>>; readonly weights: ArrayBuffer; readonly serving?: ServingRecord }
   | { readonly kind: 'run-end'; readonly runId: RunId; readonly status: Exclude<RunStatus, 'running'>; readonly endedAt: number; readonly problem?: string }
   | { readonly kind: 'objective'; readonly experiment: string | null; readonly objective: Objective };
