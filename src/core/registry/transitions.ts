@@ -27,7 +27,6 @@ export function validateModelName(raw: string): string {
   if (name.length > MAX_NAME_LENGTH) throw new RegistryError('bad-name', `A model name has at most ${MAX_NAME_LENGTH} characters; "${name.slice(0, 20)}…" has ${name.length}.`);
   // Exported artifacts derive their service name from it, so it needs something to derive from.
   if (!/[\p{L}\p{N}]/u.test(name)) throw new RegistryError('bad-name', `"${name}" has no letters or digits; name the model with at least one.`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) throw new RegistryError('bad-name', 'A model name cannot contain control characters (tabs, line breaks).');
   return name;
 }
