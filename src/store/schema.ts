@@ -7,6 +7,7 @@ import Dexie, { type Table } from 'dexie';
 import type { NotebookId, RunId } from '../lib/ids';
 import type { Experiment, MetricPoint, ModelArtifact, Run } from '../core/tracking/types';
 import type { Cell, ForeignMetadata } from '../core/notebook/types';
+import type { ModelVersion, RegisteredModel } from '../core/registry/types';
 
 /** What the sidebar needs, kept apart from the (possibly large) cells so listing stays cheap. */
 export type NotebookRecord = {
@@ -109,6 +110,17 @@ export function declareVersion4(db: Dexie): void {
   });
 }
 
+/**
+ * Version 5: the model registry. A model row carries its stage history; versions are keyed by
+ * [model+version] and indexed by run, so a run's registrations are one lookup.
+ */
+export function declareVersion5(db: Dexie): void {
+  db.version(5).stores({
+    registeredModels: 'name',
+    modelVersions: '[model+version], model, runId',
+  });
+}
+
 export class KilnDatabase extends Dexie {
   notebooks!: Table<NotebookRecord, NotebookId>;
   notebookContents!: Table<NotebookContentRecord, NotebookId>;
@@ -119,6 +131,8 @@ export class KilnDatabase extends Dexie {
   runs!: Table<Run, RunId>;
   metrics!: Table<MetricPoint, [RunId, string, number]>;
   modelArtifacts!: Table<ModelArtifact, RunId>;
+  registeredModels!: Table<RegisteredModel, string>;
+  modelVersions!: Table<ModelVersion, [string, number]>;
 
   constructor(name = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -126,5 +140,6 @@ export class KilnDatabase extends Dexie {
     declareVersion2(this);
     declareVersion3(this);
     declareVersion4(this);
+    declareVersion5(this);
   }
 }
