@@ -17,6 +17,7 @@ import { setUpBackend } from './backends';
 import { installTrainingHooks } from './training-hooks';
 import { createDataApi, type DataApi } from './data-api';
 import { Tracking } from './tracking';
+import { createPreprocessApi } from './preprocess-api';
 
 /** The parts of DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
 type WorkerScope = {
@@ -113,7 +114,8 @@ function installGlobals(baseUrl: string): void {
   registerModule('@tensorflow/tfjs', tf);
   registerModule('danfojs', dfd);
   dataApi = createDataApi(dfd, baseUrl, lookUpStoredDataset);
-  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: dataApi, track: tracking.api });
+  const preprocess = createPreprocessApi(tf, (preprocessor) => tracking.usePreprocessor(preprocessor));
+  Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: dataApi, track: tracking.api, preprocess });
 }
 
 async function handle(request: KernelRequest): Promise<void> {

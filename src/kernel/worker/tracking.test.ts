@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingEvent } from '../../core/tracking/types';
 import { installTrainingHooks } from './training-hooks';
 import { Tracking } from './tracking';
+import { createPreprocessApi } from './preprocess-api';
 
 /** A Tracking whose events land in an array, with fit hooks installed as the kernel does. */
 function setUp() {
@@ -137,5 +138,52 @@ describe('track API', () => {
     const starts = events.filter((event): event is Extract<TrackingEvent, { kind: 'run-start' }> => event.kind === 'run-start');
     expect(starts[1]?.run.parentId).toBe(sweep.id);
     expect(starts[1]?.run.params).toEqual({ lr: 0.1, layers: '[8,8]' });
+  });
+});
+
+describe('preprocess and the serving record', () => {
+  const rows = [
+    { mass: 3750, island: 'Biscoe', species: 'Adelie' },
+    { mass: 5000, island: 'Dream', species: 'Gentoo' },
+    { mass: 4100, island: 'Biscoe', species: 'Adelie' },
+    { mass: null, island: 'Torgersen', species: 'Chinstrap' },
+  ];
+
+  it('transforms rows with the fitted pipeline, and a model saved afterwards carries it with test vectors', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    const preprocess = createPreprocessApi(tf, (fitted) => tracking.usePreprocessor(fitted));
+    const prep = preprocess.fit(rows, { standardize: ['mass'], oneHot: ['island'], fillNull: { mass: 'mean' }, drop: ['species'] });
+    expect(prep.outputs).toEqual(['mass', 'island=Biscoe', 'island=Dream', 'island=Torgersen']);
+    const inputs = prep.transform(rows);
+    expect(inputs.shape).toEqual([4, 4]);
+    const massColumn = (inputs.arraySync() as number[][]).map((row) => row[0]!);
+    // The missing mass is filled with the mean, which standardises to 0.
+    expect(massColumn[3]).toBeCloseTo(0, 6);
+
+    tracking.beginCell(true);
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: 'softmax' })] });
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    await model.fit(inputs, tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2), { epochs: 1 });
+    tracking.endCell('ok');
+
+    const saved = events.find((event): event is Extract<TrackingEvent, { kind: 'model' }> => event.kind === 'model');
+    expect(saved?.serving?.pipeline).toEqual(prep.toJSON());
+    expect(saved?.serving?.referenceStats).toMatchObject({ format: 'kiln-reference-stats', rows: 4 });
+    expect(saved?.serving?.testVectors.inputs).toEqual(rows);
+    const expected = model.predict(prep.transform(rows)) as tf.Tensor;
+    const got = saved?.serving?.testVectors.outputs ?? [];
+    (expected.arraySync() as number[][]).forEach((row, i) => row.forEach((value, j) => expect(got[i]?.[j]).toBeCloseTo(value, 6)));
+  });
+
+  it('does not attach a pipeline to a model whose input width differs', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    createPreprocessApi(tf, (fitted) => tracking.usePreprocessor(fitted)).fit(rows, { oneHot: ['island'] });
+    tracking.beginCell(true);
+    await tinyModel().fit(tf.randomNormal([8, 2]), tf.randomNormal([8, 1]), { epochs: 1 });
+    tracking.endCell('ok');
+    const saved = events.find((event) => event.kind === 'model');
+    expect(saved && 'serving' in saved).toBe(false);
   });
 });

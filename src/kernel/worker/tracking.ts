@@ -6,7 +6,8 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { io } from '@tensorflow/tfjs';
 import { newRunId, type RunId } from '../../lib/ids';
-import type { DatasetFingerprint, MetricPoint, Objective, Params, ParamValue, RunStatus, TrackingEvent } from '../../core/tracking/types';
+import type { DatasetFingerprint, MetricPoint, Objective, Params, ParamValue, RunStatus, ServingRecord, TrackingEvent } from '../../core/tracking/types';
+import type { Preprocessor } from './preprocess-api';
 
 type Tf = typeof TfModule;
 type Logs = Record<string, number>;
@@ -106,12 +107,18 @@ export class Tracking {
   private autologSession: boolean | null = null;
   private autologBatches = false;
   private explicitStack: RunState[] = [];
+  /** The pipeline fitted last: a model saved afterwards carries it (if their widths match) into its artifact. */
+  private preprocessor: Preprocessor | null = null;
 
   constructor(
     private readonly tf: Tf,
     sink: TrackingSink,
   ) {
     this.sink = new BatchingSink(sink);
+  }
+
+  usePreprocessor(preprocessor: Preprocessor): void {
+    this.preprocessor = preprocessor;
   }
 
   /** Called before each cell; `autolog` is the notebook's setting (a `track.autolog` call overrides it). */
@@ -181,7 +188,7 @@ export class Tracking {
 
   private startRun(options: StartOptions, source: 'autolog' | 'api'): RunState {
     const parentId = options.parent === undefined ? null : (typeof options.parent === 'string' ? options.parent : options.parent.id) as RunId;
-    const run = new RunState(newRunId(), this.sink, (state) => this.forget(state));
+    const run = new RunState(newRunId(), this.sink, (state) => this.forget(state), (model) => servingRecord(this.tf, model, this.preprocessor));
     this.openRuns.set(run.id, run);
     this.startedInCell.add(run.id);
     if (source === 'api') this.explicitStack.push(run);
@@ -225,6 +232,7 @@ class RunState {
     readonly id: RunId,
     private readonly sink: TrackingSink,
     private readonly onEnd: (run: RunState) => void,
+    private readonly servingFor: (model: TfModule.LayersModel) => ServingRecord | undefined,
   ) {
     this.handle = {
       id,
@@ -266,7 +274,8 @@ class RunState {
   async saveModel(model: TfModule.LayersModel): Promise<void> {
     this.assertOpen('logModel');
     const { modelJson, weights } = await serialiseModel(model);
-    this.sink.emit({ kind: 'model', runId: this.id, modelJson, weights }, [weights]);
+    const serving = this.servingFor(model);
+    this.sink.emit({ kind: 'model', runId: this.id, modelJson, weights, ...(serving ? { serving } : {}) }, [weights]);
   }
 
   end(status: EndStatus, problem?: string): void {
@@ -279,6 +288,25 @@ class RunState {
   private assertOpen(method: string): void {
     if (this.hasEnded) throw new Error(`run.${method}: run ${this.id} has ended; start a new run with track.start()`);
   }
+}
+
+/**
+ * The serving record of a model: the last fitted pipeline when its output width is the model's
+ * input width (otherwise the pipeline was for another model), with test vectors computed now.
+ */
+function servingRecord(tf: Tf, model: TfModule.LayersModel, preprocessor: Preprocessor | null): ServingRecord | undefined {
+  if (!preprocessor?.referenceStats || preprocessor.sampleRows.length === 0) return undefined;
+  const inputShape = model.inputs[0]?.shape;
+  if (model.inputs.length !== 1 || inputShape?.length !== 2 || inputShape[1] !== preprocessor.outputs.length) return undefined;
+  const outputs = tf.tidy(() => {
+    const prediction = model.predict(preprocessor.transform(preprocessor.sampleRows));
+    return (Array.isArray(prediction) ? prediction[0]! : prediction).arraySync() as number[][];
+  });
+  return {
+    pipeline: preprocessor.pipeline,
+    referenceStats: preprocessor.referenceStats,
+    testVectors: { inputs: preprocessor.sampleRows, outputs },
+  };
 }
 
 /** The layers-format model.json (minus weight paths) and the weights as one buffer. */
