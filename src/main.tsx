@@ -9,6 +9,7 @@ import { KilnDatabase } from './store/schema';
 import { NotebooksRepository } from './store/notebooks-repo';
 import { DatasetsRepository } from './store/datasets-repo';
 import { RunsRepository } from './store/runs-repo';
+import { RegistryRepository } from './store/registry-repo';
 import { aliveKernelSessions } from './state/kernel-session';
 import { toStorageError } from './store/storage-errors';
 import { appStore } from './state/app-store';
@@ -52,12 +53,13 @@ async function start(): Promise<void> {
   const repository = db && new NotebooksRepository(db);
   const datasets = new DatasetLibrary(db && new DatasetsRepository(db));
   const runs = db && new RunsRepository(db);
+  const registry = db && new RegistryRepository(db);
   const workspace = new Workspace(repository, datasets, runs);
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <StrictMode>
       <ErrorBoundary>
-        <ServicesContext.Provider value={{ workspace, repository, datasets, runs }}>
+        <ServicesContext.Provider value={{ workspace, repository, datasets, runs, registry }}>
           <App />
         </ServicesContext.Provider>
       </ErrorBoundary>

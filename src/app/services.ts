@@ -3,6 +3,7 @@ import type { NotebooksRepository } from '../store/notebooks-repo';
 import type { Workspace } from '../state/workspace';
 import type { DatasetLibrary } from '../state/dataset-library';
 import type { RunsRepository } from '../store/runs-repo';
+import type { RegistryRepository } from '../store/registry-repo';
 import { invariant } from '../lib/invariant';
 
 /** Long-lived objects made once by main.tsx and handed to the tree. */
@@ -13,6 +14,8 @@ export type Services = {
   readonly datasets: DatasetLibrary;
   /** Null when IndexedDB is unavailable: runs cannot be tracked then. */
   readonly runs: RunsRepository | null;
+  /** Null when IndexedDB is unavailable, like runs. */
+  readonly registry: RegistryRepository | null;
 };
 
 export const ServicesContext = createContext<Services | null>(null);

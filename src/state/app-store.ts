@@ -18,8 +18,8 @@ export type Dialog = 'shortcuts' | null;
 
 export type StorageState = { readonly status: 'ready' } | { readonly status: 'unavailable'; readonly message: string };
 
-/** The notebook, or the runs (experiment tracking) of every notebook. */
-export type View = 'notebook' | 'runs';
+/** The notebook, the runs (experiment tracking) of every notebook, or the model registry. */
+export type View = 'notebook' | 'runs' | 'models';
 
 export type AppState = {
   readonly view: View;
