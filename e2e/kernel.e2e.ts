@@ -96,7 +96,7 @@ describe('kernel', () => {
     const table = page.locator('.data-table').first();
     expect(await table.innerText()).toContain('Adelie');
     expect(await page.locator('.chart .main-svg').count()).toBeGreaterThan(0);
-    expect(await page.locator('.output-model').innerText()).toContain('Total params: 131');
+    expect(await page.locator('.output-model').innerText()).toContain('Total params: 179');
     const predictions = await page.locator('[data-testid="cell"]').last().locator('xpath=preceding-sibling::*[1]').innerText();
     expect(predictions).toMatch(/Adelie|Chinstrap|Gentoo/);
     expect(kiln.pageErrors).toEqual([]);
