@@ -9,6 +9,7 @@ import { DropOverlay } from '../features/datasets/DropOverlay';
 
 // The runs view (and its charts) loads when first opened, not with the notebook.
 const RunsView = lazy(() => import('../features/runs/RunsView').then((module) => ({ default: module.RunsView })));
+const ModelsView = lazy(() => import('../features/registry/ModelsView').then((module) => ({ default: module.ModelsView })));
 
 export function App() {
   const controller = useStore(appStore, (state) => state.controller);
@@ -27,6 +28,10 @@ export function App() {
         {view === 'runs' ? (
           <Suspense fallback={<div className="loading">Opening runs…</div>}>
             <RunsView />
+          </Suspense>
+        ) : view === 'models' ? (
+          <Suspense fallback={<div className="loading">Opening models…</div>}>
+            <ModelsView />
           </Suspense>
         ) : controller ? (
           <NotebookView key={controller.session.id} controller={controller} />

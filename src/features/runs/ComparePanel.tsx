@@ -5,6 +5,7 @@ import { useServices } from '../../app/services';
 import { Chart } from '../../components/Chart';
 import { formatMetric, formatParam } from './format-run';
 import { curveTraces, parallelCoordinates, scatterTrace, type XAxis } from './compare-charts';
+import { RunRegistryActions } from '../registry/RunRegistryActions';
 
 type Props = { runs: readonly Run[]; objective: Objective | undefined; onClear(): void };
 
@@ -143,6 +144,7 @@ export function ComparePanel({ runs, objective, onClear }: Props) {
             <button type="button" className="button" data-testid="open-run-code" disabled={!run.reproducibility} onClick={() => void workspace.openRunCode(run)}>
               Open code of this run
             </button>
+            <RunRegistryActions run={run} />
           </article>
         ))}
       </div>

@@ -25,6 +25,7 @@ export function Sidebar() {
       <div className="view-switch" role="tablist" aria-label="View">
         <button type="button" role="tab" aria-selected={view === 'notebook'} data-testid="view-notebook" onClick={() => appStore.set({ view: 'notebook' })}>Notebook</button>
         <button type="button" role="tab" aria-selected={view === 'runs'} data-testid="view-runs" onClick={() => appStore.set({ view: 'runs' })}>Runs</button>
+        <button type="button" role="tab" aria-selected={view === 'models'} data-testid="view-models" onClick={() => appStore.set({ view: 'models' })}>Models</button>
       </div>
       <div className="sidebar-actions">
         <input
