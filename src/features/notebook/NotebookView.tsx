@@ -7,6 +7,7 @@ import { CellView } from './CellView';
 import { NotebookHeader } from './NotebookHeader';
 import { useCommandModeKeys } from './useCommandModeKeys';
 import { SaveStateBanner } from './SaveStateBanner';
+import { useCellModels } from '../../components/code-editor/useCellModels';
 
 export function NotebookView({ controller }: { controller: NotebookController }) {
   const notebook = useStore(controller.session.store, (state) => state.notebook);
@@ -19,6 +20,7 @@ export function NotebookView({ controller }: { controller: NotebookController })
   const containerRef = useRef<HTMLDivElement>(null);
   const kernel = useStore(appStore, (state) => state.kernel);
   useCommandModeKeys(controller, containerRef, kernel ?? undefined);
+  useCellModels(notebook.cells, notebook.language);
 
   return (
     <main className="notebook-view">
