@@ -26,7 +26,7 @@ function random(seed) {
 const LEARNING_RATES = [0.1, 0.03, 0.01, 0.003, 0.001, 0.0003];
 const BATCH_SIZES = [32, 64, 128, 256];
 const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'];
-/** Whole seconds since the Unix epoch of 2025-01-01, so timestamps do not depend on today. */
+/** 2025-01-01 in epoch ms: timestamps do not depend on today. */
 const EPOCH_MS = Date.UTC(2025, 0, 1);
 
 /** A metric's value at `step` of `steps`: a noisy decaying (loss-like) or rising (accuracy-like) curve. */
