@@ -17,7 +17,7 @@ import type { JsonValue } from '../export/server/manifest';
 import type { RegistryRepository } from '../store/registry-repo';
 import type { RunsRepository } from '../store/runs-repo';
 import { downloadFile, safeFileName } from './download';
-import { probeModel } from './registry-model-probe';
+import { loadTensorflow, probeModel } from './registry-model-probe';
 import { describeOutput, featureNames, identityPipeline, probeMatrix, probeReferenceStats, rowsOf } from './registry-signature';
 
 export type ExportRequest =
@@ -132,8 +132,10 @@ function serverFiles(): Promise<Map<string, string>> {
 
 const encoder = new TextEncoder();
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** How long zipping may hold the main thread before it lets the page paint the progress. */
+const YIELD_EVERY_MS = 50;
 
-/** Zips file by file, yielding between files so progress shows; weights are stored, not deflated (floats barely compress). */
+/** Zips file by file, pausing for the page now and then; weights are stored, not deflated (floats barely compress). */
 async function zipFiles(files: ArtifactFiles, onProgress: (fraction: number) => void): Promise<Blob> {
   const chunks: Uint8Array[] = [];
   let failure: Error | null = null;
@@ -141,20 +143,33 @@ async function zipFiles(files: ArtifactFiles, onProgress: (fraction: number) => 
     if (error) failure = error;
     else chunks.push(chunk);
   });
-  const total = [...files.values()].reduce((sum, content) => sum + (typeof content === 'string' ? content.length : content.byteLength), 0);
+  const sizeOf = (content: string | Uint8Array) => (typeof content === 'string' ? content.length : content.byteLength);
+  const total = [...files.values()].reduce((sum, content) => sum + sizeOf(content), 0);
   let done = 0;
+  let lastYield = performance.now();
   for (const [path, content] of files) {
-    const bytes = typeof content === 'string' ? encoder.encode(content) : content;
     const entry = typeof content === 'string' ? new ZipDeflate(path, { level: 6 }) : new ZipPassThrough(path);
     zip.add(entry);
-    entry.push(bytes, true);
-    done += typeof content === 'string' ? content.length : content.byteLength;
-    onProgress(done / total);
-    await yieldToPage();
+    entry.push(typeof content === 'string' ? encoder.encode(content) : content, true);
+    done += sizeOf(content);
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      onProgress(done / total);
+      await yieldToPage();
+      lastYield = performance.now();
+    }
   }
   zip.end();
   if (failure) throw failure;
   return new Blob(chunks as BlobPart[], { type: 'application/zip' });
+}
+
+/**
+ * Loads what every export needs (tfjs, the packed server) in the background, so the click that
+ * exports does not pay for it. Called when a view with export buttons opens.
+ */
+export function prepareExport(): void {
+  void serverFiles().catch(() => undefined);
+  void loadTensorflow().catch(() => undefined);
 }
 
 /** Builds the artifact's zip without downloading it (the download is `exportArtifact`). */

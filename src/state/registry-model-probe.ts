@@ -26,7 +26,7 @@ export class SignatureError extends Error {
 
 let tensorflow: Promise<typeof Tfjs> | null = null;
 
-function loadTensorflow(): Promise<typeof Tfjs> {
+export function loadTensorflow(): Promise<typeof Tfjs> {
   tensorflow ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
     // A few rows through a small model: the CPU backend is instant and needs no GPU context.
@@ -34,6 +34,7 @@ function loadTensorflow(): Promise<typeof Tfjs> {
     await tf.ready();
     return tf;
   })();
+  tensorflow.catch(() => (tensorflow = null));
   return tensorflow;
 }
 

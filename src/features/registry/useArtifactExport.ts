@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../core/errors';
 import { useServices } from '../../app/services';
 import { showToast } from '../../state/app-store';
@@ -22,6 +22,11 @@ export function describeExport(result: ExportResult): string {
 export function useArtifactExport(): { status: ExportStatus; start: (request: ExportRequest) => Promise<void> } {
   const { runs, registry } = useServices();
   const [status, setStatus] = useState<ExportStatus>({ kind: 'idle' });
+  useEffect(() => {
+    // Warm up after the view has painted: the export click then costs only the model's own work.
+    const timer = setTimeout(() => void import('../../state/artifact-export').then((module) => module.prepareExport()), 500);
+    return () => clearTimeout(timer);
+  }, []);
   const start = useCallback(
     async (request: ExportRequest) => {
       if (!runs) return setStatus({ kind: 'failed', message: 'Browser storage is unavailable, so there is no saved model to export.' });
