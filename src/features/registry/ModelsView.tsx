@@ -128,22 +128,24 @@ function ModelCard({ state }: { state: ModelState }) {
                 {model.fallback === version.version && <span className="fallback-badge">fallback</span>}
               </td>
               <td>{formatTime(version.createdAt)}</td>
-              <td className="version-actions">
-                {version.stage !== 'production' && (
-                  <>
-                    <button type="button" className="button" data-testid="promote" onClick={() => setCandidate(version.version)}>Promote</button>
-                    <button type="button" className="button" data-testid="stage" onClick={() => void change((current, at) => setStaging(current, version.version, version.stage !== 'staging', at))}>
-                      {version.stage === 'staging' ? 'Unstage' : 'Stage'}
-                    </button>
-                  </>
-                )}
-                {targets.has(version.version) && (
-                  <button type="button" className="button" data-testid="rollback" onClick={() => void change((current, at) => rollback(current, version.version, at))}>Roll back to v{version.version}</button>
-                )}
-                {version.stage !== 'production' && version.stage !== 'archived' && (
-                  <button type="button" className="button" data-testid="archive" onClick={() => void change((current, at) => archive(current, version.version, at))}>Archive</button>
-                )}
-                <button type="button" className="button" data-testid="export-version" disabled={isExporting} onClick={() => void exporting.start({ kind: 'version', model: model.name, version: version.version })}>Export</button>
+              <td>
+                <div className="version-actions">
+                  {version.stage !== 'production' && (
+                    <>
+                      <button type="button" className="button" data-testid="promote" onClick={() => setCandidate(version.version)}>Promote</button>
+                      <button type="button" className="button" data-testid="stage" onClick={() => void change((current, at) => setStaging(current, version.version, version.stage !== 'staging', at))}>
+                        {version.stage === 'staging' ? 'Unstage' : 'Stage'}
+                      </button>
+                    </>
+                  )}
+                  {targets.has(version.version) && (
+                    <button type="button" className="button" data-testid="rollback" onClick={() => void change((current, at) => rollback(current, version.version, at))}>Roll back to v{version.version}</button>
+                  )}
+                  {version.stage !== 'production' && version.stage !== 'archived' && (
+                    <button type="button" className="button" data-testid="archive" onClick={() => void change((current, at) => archive(current, version.version, at))}>Archive</button>
+                  )}
+                  <button type="button" className="button" data-testid="export-version" disabled={isExporting} onClick={() => void exporting.start({ kind: 'version', model: model.name, version: version.version })}>Export</button>
+                </div>
               </td>
             </tr>
           ))}
