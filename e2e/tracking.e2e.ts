@@ -128,5 +128,5 @@ track.setObjective({ metric: 'auc', direction: 'max', threshold: 0.95 }, 'manual
     const reimported = await rows(page).evaluateAll((all) => all.map((row) => (row as HTMLElement).dataset.status).sort());
     expect(reimported).toEqual(['finished', 'finished', 'finished', 'interrupted']);
     expect(kiln.pageErrors).toEqual([]);
-  });
+  }, 180_000); // a whole journey: four trainings, an interrupt, a reload, an export and an import
 });

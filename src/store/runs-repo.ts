@@ -151,7 +151,9 @@ export class RunsRepository {
     try {
       await db.transaction('rw', [db.runs, db.metrics, db.modelArtifacts, db.experiments], async () => {
         for (const experiment of experiments) if (!(await db.experiments.get(experiment.name))) await db.experiments.put(experiment);
-        for (const run of removed.runs) await ensureExperiment(db, run.experiment, run.startedAt);
+        const firstRunOf = new Map<string, number>();
+        for (const run of removed.runs) firstRunOf.set(run.experiment, Math.min(firstRunOf.get(run.experiment) ?? Infinity, run.startedAt));
+        for (const [name, startedAt] of firstRunOf) await ensureExperiment(db, name, startedAt);
         await db.runs.bulkPut(removed.runs);
         await db.metrics.bulkPut(removed.points);
         await db.modelArtifacts.bulkPut(removed.artifacts);

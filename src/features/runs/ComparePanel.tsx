@@ -13,7 +13,6 @@ type Props = { runs: readonly Run[]; objective: Objective | undefined; onClear()
 export function ComparePanel({ runs, objective, onClear }: Props) {
   const { runs: repository, workspace } = useServices();
   const ids = runs.map((run) => run.id);
-  const points = useLiveQuery(() => repository?.points(ids) ?? Promise.resolve([] as MetricPoint[]), [repository, ids.join(',')]);
   const metricKeys = useMemo(() => [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].sort(), [runs]);
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((run) => Object.keys(run.params)))].sort(), [runs]);
   const [metric, setMetric] = useState<string>(objective?.metric ?? metricKeys.find((key) => key === 'val_loss') ?? metricKeys[0] ?? '');
@@ -22,6 +21,11 @@ export function ComparePanel({ runs, objective, onClear }: Props) {
   const [isLog, setIsLog] = useState(false);
   const [scatterParam, setScatterParam] = useState(paramKeys.find((key) => key === 'learning_rate') ?? paramKeys[0] ?? '');
   const shownMetric = metricKeys.includes(metric) ? metric : (metricKeys[0] ?? '');
+  // Only the shown metric's points: one range read per run on [runId+key+step].
+  const points = useLiveQuery(
+    async () => (repository ? (await Promise.all(ids.map((id) => repository.series(id, shownMetric)))).flat() : ([] as MetricPoint[])),
+    [repository, ids.join(','), shownMetric],
+  );
 
   const curves = useMemo(() => curveTraces(runs, points ?? [], shownMetric, { xAxis, smoothing, widthPx: 900 }), [runs, points, shownMetric, xAxis, smoothing]);
   const differing = paramKeys.filter((key) => new Set(runs.map((run) => JSON.stringify(run.params[key] ?? null))).size > 1);

@@ -5,7 +5,10 @@ import { bestRunId, missesThreshold, objectiveValue } from '../../core/tracking/
 import { useServices } from '../../app/services';
 import { showToast } from '../../state/app-store';
 import { formatDuration, formatMetric, formatParam } from './format-run';
-import { runColumns, sortRuns, type Aggregate, type SortState } from './run-columns';
+import type { CellValue } from '../../core/tracking/table';
+import { cellValue, compareCells, runColumns, sortRuns, type CellOptions, type MetricAggregate, type RunColumn } from '../../core/tracking/table';
+
+type SortState = { readonly column: string; readonly descending: boolean };
 
 const ROW_HEIGHT = 30;
 const VISIBLE_ROWS = 24;
@@ -14,18 +17,21 @@ const OVERSCAN = 10;
 type Props = {
   runs: readonly Run[];
   objective: Objective | undefined;
+  /** Every experiment's objective: it decides what "best" means for its metric. */
+  objectives: ReadonlyMap<string, Objective>;
   selected: ReadonlySet<RunId>;
   onSelect(selected: ReadonlySet<RunId>): void;
 };
 
 /** The runs table: a column per param and metric, sortable; only the rows in view are rendered (10,000 runs stay fast). */
-export function RunsTable({ runs, objective, selected, onSelect }: Props) {
+export function RunsTable({ runs, objective, objectives, selected, onSelect }: Props) {
   const { runs: repository } = useServices();
   const [sort, setSort] = useState<SortState>({ column: 'startedAt', descending: true });
-  const [aggregate, setAggregate] = useState<Aggregate>('last');
+  const [aggregate, setAggregate] = useState<MetricAggregate>('last');
   const [scrollTop, setScrollTop] = useState(0);
-  const columns = useMemo(() => runColumns(runs), [runs]);
-  const sorted = useMemo(() => sortRuns(runs, sort, aggregate, objective), [runs, sort, aggregate, objective]);
+  const columns = useMemo(() => runColumns(runs).filter((column): column is Exclude<RunColumn, { kind: 'attribute' }> => column.kind !== 'attribute'), [runs]);
+  const options: CellOptions = useMemo(() => ({ aggregate, objectives }), [aggregate, objectives]);
+  const sorted = useMemo(() => sortBy(runs, sort, options, objective), [runs, sort, options, objective]);
   const best = useMemo(() => (objective ? bestRunId(runs, objective) : null), [runs, objective]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -60,7 +66,7 @@ export function RunsTable({ runs, objective, selected, onSelect }: Props) {
       <div className="runs-table-tools">
         <label>
           Metric columns show{' '}
-          <select value={aggregate} onChange={(event) => setAggregate(event.target.value as Aggregate)} data-testid="metric-aggregate">
+          <select value={aggregate} onChange={(event) => setAggregate(event.target.value as MetricAggregate)} data-testid="metric-aggregate">
             <option value="last">last value</option>
             <option value="best">best value</option>
             <option value="min">minimum</option>
@@ -85,8 +91,7 @@ export function RunsTable({ runs, objective, selected, onSelect }: Props) {
               {header('startedAt', 'Started')}
               {header('duration', 'Duration')}
               {objective && header('objective', `${objective.metric} (${objective.direction})`, 'The experiment objective: best value of its metric')}
-              {columns.params.map((key) => header(`params.${key}`, key, `param ${key}`))}
-              {columns.metrics.map((key) => header(`metrics.${key}`, key, `metric ${key} (${aggregate})`))}
+              {columns.map((column) => header(column.id, column.key, `${column.kind} ${column.key}${column.kind === 'metric' ? ` (${aggregate})` : ''}`))}
             </tr>
           </thead>
           <tbody>
@@ -120,11 +125,8 @@ export function RunsTable({ runs, objective, selected, onSelect }: Props) {
                   <td title={new Date(run.startedAt).toLocaleString()}>{new Date(run.startedAt).toLocaleTimeString()}</td>
                   <td className="num">{formatDuration(run)}</td>
                   {objective && <td className="num">{value === null ? '—' : formatMetric(value)}</td>}
-                  {columns.params.map((key) => (
-                    <td key={key} className="num">{formatParam(run.params[key])}</td>
-                  ))}
-                  {columns.metrics.map((key) => (
-                    <td key={key} className="num">{formatMetric(columns.metricValue(run, key, aggregate, objective))}</td>
+                  {columns.map((column) => (
+                    <td key={column.id} className="num">{formatCell(cellValue(run, column, options))}</td>
                   ))}
                 </tr>
               );
@@ -135,4 +137,21 @@ export function RunsTable({ runs, objective, selected, onSelect }: Props) {
       </div>
     </div>
   );
+}
+
+function formatCell(value: CellValue): string {
+  return typeof value === 'number' ? formatMetric(value) : formatParam(value ?? undefined);
+}
+
+/** Columns sort through core's table rules; the objective column (a view of one metric) sorts the same way. */
+function sortBy(runs: readonly Run[], sort: SortState, options: CellOptions, objective: Objective | undefined): Run[] {
+  const direction = sort.descending ? 'descending' : 'ascending';
+  if (sort.column === 'objective') {
+    if (!objective) return [...runs];
+    const keyed = runs.map((run, index) => ({ run, index, value: objectiveValue(run, objective) }));
+    keyed.sort((a, b) => compareCells(a.value, b.value, direction) || a.index - b.index);
+    return keyed.map((entry) => entry.run);
+  }
+  const column = runColumns(runs).find((candidate) => candidate.id === sort.column) ?? ({ kind: 'attribute', id: 'startedAt' } as const);
+  return sortRuns(runs, column, direction, options);
 }

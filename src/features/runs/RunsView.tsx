@@ -27,6 +27,10 @@ export function RunsView() {
   if (!result.error) lastShown.current = result.runs;
   const filtered = { runs: result.error ? lastShown.current : result.runs, error: result.error };
   const objective = experiments?.find((candidate) => candidate.name === experiment)?.objective;
+  const objectives = useMemo(
+    () => new Map((experiments ?? []).flatMap((candidate) => (candidate.objective ? [[candidate.name, candidate.objective] as const] : []))),
+    [experiments],
+  );
   const chosen = (runs ?? []).filter((run) => selected.has(run.id));
 
   if (!repository) return <div className="runs-view empty-state">Browser storage is unavailable, so runs cannot be tracked.</div>;
@@ -84,7 +88,7 @@ export function RunsView() {
           <code>const run = track.start(&#123; params: &#123; lr: 0.01 &#125; &#125;); run.log(&#123; auc: 0.91 &#125;); run.end()</code>.
         </div>
       ) : (
-        <RunsTable runs={filtered.runs} objective={objective} selected={selected} onSelect={setSelected} />
+        <RunsTable runs={filtered.runs} objective={objective} objectives={objectives} selected={selected} onSelect={setSelected} />
       )}
       {chosen.length > 0 && <ComparePanel runs={chosen} objective={objective} onClear={() => setSelected(new Set())} />}
     </div>

@@ -15,7 +15,7 @@ export function formatParam(value: ParamValue | undefined): string {
   return typeof value === 'number' ? formatMetric(value) : String(value);
 }
 
-export function runDurationMs(run: Run, now = Date.now()): number {
+function runDurationMs(run: Run, now = Date.now()): number {
   return (run.endedAt ?? now) - run.startedAt;
 }
 
