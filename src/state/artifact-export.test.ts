@@ -8,7 +8,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunId } from '../lib/ids';
 import { candidateFromRun, promote } from '../core/registry';
-import type { Run } from '../core/tracking/types';
+import type { Run, ServingRecord } from '../core/tracking/types';
+import { computeReferenceStats, fitPipeline, transformRows } from '../preprocess';
 import { parseManifest } from '../export/server/manifest';
 import { RegistryRepository } from '../store/registry-repo';
 import { RunsRepository } from '../store/runs-repo';
@@ -27,14 +28,29 @@ function run(id: string, hasModel: boolean, accuracy: number): Run {
 }
 
 /** As the kernel's autolog stores it: model.json without weight paths, and the weights in one buffer. */
-async function saveModel(model: tf.LayersModel, runId: string): Promise<void> {
+async function saveModel(model: tf.LayersModel, runId: string, serving?: ServingRecord): Promise<void> {
   let stored: { modelJson: Record<string, unknown>; weights: ArrayBuffer } | null = null;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     stored = { modelJson: { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null, weightSpecs: artifacts.weightSpecs }, weights: artifacts.weightData as ArrayBuffer };
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   const { modelJson, weights } = stored as unknown as { modelJson: Record<string, unknown>; weights: ArrayBuffer };
-  await runs.apply([{ kind: 'model', artifact: { runId: runId as RunId, modelJson, weights, savedAt: 3 } }]);
+  await runs.apply([{ kind: 'model', artifact: { runId: runId as RunId, modelJson, weights, savedAt: 3, ...(serving ? { serving } : {}) } }]);
+}
+
+/** Raw rows as the notebook had them, and the pipeline `preprocess.fit` learned from them. */
+const rawRows = [
+  { mass: 3750, island: 'Biscoe' },
+  { mass: 5000, island: 'Dream' },
+  { mass: 4100, island: 'Torgersen' },
+];
+const pipeline = fitPipeline(rawRows, { standardize: ['mass'], oneHot: ['island'] });
+const preparedModel = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: 'softmax', inputShape: [4] })] });
+
+function preparedServing(): ServingRecord {
+  const { values, rows, columns } = transformRows(pipeline, rawRows);
+  const outputs = (preparedModel.predict(tf.tensor2d(values, [rows, columns])) as tf.Tensor).arraySync() as number[][];
+  return { pipeline, referenceStats: computeReferenceStats(pipeline, rawRows), testVectors: { inputs: rawRows, outputs } };
 }
 
 const dense = () => tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
@@ -45,10 +61,11 @@ beforeAll(async () => {
   await db.open();
   runs = new RunsRepository(db);
   registry = new RegistryRepository(db);
-  await runs.apply([run('a', true, 0.8), run('b', true, 0.9), run('empty', false, 0.5), run('image', true, 0.7)].map((entry) => ({ kind: 'start' as const, run: entry })));
+  await runs.apply([run('a', true, 0.8), run('b', true, 0.9), run('empty', false, 0.5), run('image', true, 0.7), run('prepared', true, 0.95)].map((entry) => ({ kind: 'start' as const, run: entry })));
   await saveModel(dense(), 'a');
   await saveModel(dense(), 'b');
   await saveModel(tf.sequential({ layers: [tf.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [8, 8, 1] }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] }), 'image');
+  await saveModel(preparedModel, 'prepared', preparedServing());
   for (const id of ['a', 'b']) await registry.register('Penguins', candidateFromRun((await runs.get(id as RunId))!, { metric: 'accuracy', direction: 'max' }));
   await registry.update('Penguins', (state, at) => promote(promote(state, 1, at), 2, at));
 });
@@ -78,6 +95,18 @@ describe('buildArtifactZip', () => {
     for (const output of vectors.outputs) expect(output.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
     expect(warnings[0]).toMatch(/logged no preprocessing pipeline/);
     expect(phases).toContain('Zipping');
+  });
+
+  it('ships the pipeline, reference statistics and test vectors the notebook saved with the model', async () => {
+    const { zip, warnings } = await buildArtifactZip({ runs, registry }, { kind: 'run', runId: 'prepared' as RunId });
+    const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    const read = (name: string) => JSON.parse(strFromU8(Object.entries(files).find(([path]) => path.endsWith(name))![1])) as unknown;
+    expect(read('models/v1/preprocess.json')).toEqual(pipeline);
+    expect(read('models/v1/test-vectors.json')).toEqual(preparedServing().testVectors);
+    expect(read('models/v1/reference-stats.json')).toMatchObject({ format: 'kiln-reference-stats', rows: 3 });
+    const manifest = parseManifest(read('manifest.json'));
+    expect(manifest.versions[0]?.signature.inputs.map((input) => input.name).sort()).toEqual(['island', 'mass']);
+    expect(warnings).toEqual([]);
   });
 
   it('exports an unregistered run as v1 of its experiment', async () => {

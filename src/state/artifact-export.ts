@@ -17,6 +17,7 @@ import type { JsonValue } from '../export/server/manifest';
 import type { RegistryRepository } from '../store/registry-repo';
 import type { RunsRepository } from '../store/runs-repo';
 import { downloadFile, safeFileName } from './download';
+import { parsePipeline, parseReferenceStats } from '../preprocess';
 import { loadTensorflow, probeModel } from './registry-model-probe';
 import { describeOutput, featureNames, identityPipeline, probeMatrix, probeReferenceStats, rowsOf } from './registry-signature';
 
@@ -94,14 +95,8 @@ async function versionInput(sources: Sources, planned: PlannedVersion, warnings:
   if (!artifact) throw new ExportError(`v${version} (run "${candidate.runName}") has no saved model: the run saved none or was deleted. ${NO_MODEL_HELP}`);
   const probe = await probeModel(artifact);
   try {
-    const names = featureNames(probe.inputWidth);
-    const matrix = probeMatrix(probe.inputWidth);
-    const rows = rowsOf(matrix, names);
-    const pipeline = identityPipeline(probe.inputWidth);
-    warnings.push(
-      `v${version}: the run logged no preprocessing pipeline, so the server takes the model's ${probe.inputWidth} input columns as numbers named ${names.length > 3 ? `${names[0]}…${names.at(-1)}` : names.join(', ')}, already scaled as in training, and its drift reference describes probe rows, not the training data.`,
-    );
     const objective: JsonValue = candidate.objective ? { metric: candidate.objective.metric, direction: candidate.objective.direction, value: candidate.objective.value } : null;
+    const serving = servingOf(artifact, version, warnings) ?? fallbackServing(probe, version, warnings);
     return {
       version,
       runId: candidate.runId,
@@ -112,13 +107,40 @@ async function versionInput(sources: Sources, planned: PlannedVersion, warnings:
       outputs: [describeOutput(probe.outputWidth, probe.outputActivation)],
       modelJson: modelJsonOf(artifact),
       weights: new Uint8Array(artifact.weights),
-      pipeline,
-      referenceStats: probeReferenceStats(pipeline, rows),
-      testVectors: { inputs: rows as Record<string, JsonValue>[], outputs: probe.predict(matrix) },
+      ...serving,
     };
   } finally {
     probe.dispose();
   }
+}
+
+type Serving = Pick<ArtifactVersionInput, 'pipeline' | 'referenceStats' | 'testVectors'>;
+
+/** What the notebook saved with the model: its fitted `preprocess` pipeline, training statistics and test vectors. */
+function servingOf(artifact: ModelArtifact, version: number, warnings: string[]): Serving | null {
+  if (!artifact.serving) return null;
+  try {
+    return {
+      pipeline: parsePipeline(artifact.serving.pipeline),
+      referenceStats: parseReferenceStats(artifact.serving.referenceStats),
+      testVectors: artifact.serving.testVectors as Serving['testVectors'],
+    };
+  } catch (error) {
+    warnings.push(`v${version}: the saved preprocessing could not be read (${error instanceof Error ? error.message : String(error)}); exporting without it.`);
+    return null;
+  }
+}
+
+/** No pipeline was fitted before the model was saved: the server takes the model's input columns as they are. */
+function fallbackServing(probe: Awaited<ReturnType<typeof probeModel>>, version: number, warnings: string[]): Serving {
+  const names = featureNames(probe.inputWidth);
+  const matrix = probeMatrix(probe.inputWidth);
+  const rows = rowsOf(matrix, names);
+  const pipeline = identityPipeline(probe.inputWidth);
+  warnings.push(
+    `v${version}: the run logged no preprocessing pipeline (fit one with preprocess.fit before training), so the server takes the model's ${probe.inputWidth} input columns as numbers named ${names.length > 3 ? `${names[0]}…${names.at(-1)}` : names.join(', ')}, already scaled as in training, and its drift reference describes probe rows, not the training data.`,
+  );
+  return { pipeline, referenceStats: probeReferenceStats(pipeline, rows), testVectors: { inputs: rows as Record<string, JsonValue>[], outputs: probe.predict(matrix) } };
 }
 
 let packedServer: Promise<Map<string, string>> | null = null;
