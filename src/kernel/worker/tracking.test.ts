@@ -60,6 +60,18 @@ describe('autolog', () => {
     expect(events[3]).toMatchObject({ kind: 'run-end', status: 'finished' });
   });
 
+  it('logs per-batch metrics only when asked', async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    tracking.api.autolog({ batches: true });
+    tracking.beginCell(true);
+    await tinyModel().fit(tf.randomNormal([20, 2]), tf.randomNormal([20, 1]), { epochs: 2, batchSize: 5 });
+    tracking.endCell('ok');
+    const points = events.flatMap((event) => (event.kind === 'metrics' ? event.points : []));
+    expect(points.filter((point) => point.key === 'batch/loss').map((point) => point.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(points.filter((point) => point.key === 'loss')).toHaveLength(2);
+  });
+
   it('logs nothing when switched off', async () => {
     const { events, tracking } = setUp();
     current = tracking;

@@ -53,6 +53,8 @@ export type TrackApi = {
 
 /** What autolog needs to follow one `fit`. */
 export type FitLog = {
+  /** Per-batch metrics were asked for (`track.autolog({ batches: true })`): worth a sync per batch. */
+  readonly logsBatches: boolean;
   onEpochEnd(epoch: number, logs: Logs): void;
   onBatchEnd(batch: number, logs: Logs): void;
   end(status: EndStatus, problem?: string): Promise<void>;
@@ -168,12 +170,12 @@ export class Tracking {
     const active = this.explicitStack.at(-1);
     const run = active ?? this.startRun({ name: model.name, params }, 'autolog');
     if (active) active.logParams(params);
-    const logsBatches = this.autologBatches;
+    // Batch indices restart every epoch; batch metrics are stepped by batches seen in the whole fit.
+    let batchesSeen = 0;
     return {
+      logsBatches: this.autologBatches,
       onEpochEnd: (epoch, logs) => run.logAt(logs, epoch + 1),
-      onBatchEnd: (batch, logs) => {
-        if (logsBatches) run.logAt(prefixed(logs, 'batch/'), batch);
-      },
+      onBatchEnd: (_batch, logs) => run.logAt(prefixed(logs, 'batch/'), batchesSeen++),
       end: async (status, problem) => {
         // The model is kept even when training stopped early: it is what the run produced.
         const saveProblem = await run.saveModel(model).then(
