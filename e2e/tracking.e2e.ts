@@ -118,7 +118,8 @@ track.setObjective({ metric: 'auc', direction: 'max', threshold: 0.95 }, 'manual
     expect(exported.runs).toHaveLength(4);
     for (const checkbox of await page.locator('[data-testid="run-select"]').all()) await checkbox.check();
     await page.click('[data-testid="delete-runs"]');
-    await expect.poll(() => rows(page).count()).toBe(0);
+    // Opening the compare panel warms up the exporter (tfjs on the main thread), which can delay the table.
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(0);
     const importInput = page.locator('[data-testid="import-runs-input"]');
     await importInput.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"kiln-runs","version":1,"runs":[{"id":3}]}') });
     expect(await waitForToast(page, /Could not import broken\.json/)).toMatch(/(experiments|runs\[0\]).*Nothing was imported/s);
