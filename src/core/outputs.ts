@@ -58,6 +58,9 @@ export type DisplayBundle =
 
 export type DisplayKind = DisplayBundle['kind'];
 
+/** Every display kind, for checking bundles that come from files or user code. */
+export const DISPLAY_KINDS = ['text', 'markdown', 'html', 'json', 'table', 'tensor', 'plotly', 'image', 'model', 'progress', 'mime'] as const satisfies readonly DisplayKind[];
+
 export type StreamOutput = { readonly type: 'stream'; readonly name: 'stdout' | 'stderr'; readonly text: string };
 
 export type DisplayOutput = {

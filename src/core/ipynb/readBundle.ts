@@ -3,25 +3,12 @@
  * been edited by hand or by another tool, and renderers trust the DisplayBundle type.
  */
 import { assertNever } from '../../lib/invariant';
-import type { DisplayBundle, DisplayKind, TableColumn } from '../outputs';
+import { DISPLAY_KINDS, type DisplayBundle, type TableColumn } from '../outputs';
 import type { MimeBundle } from './nbformat';
 import { indexPath, keyPath } from './path';
 import { ObjectReader, describe, fail } from './read';
 import { SpecialValueError, decodeSpecialValues } from './specialValues';
 
-const DISPLAY_KINDS = [
-  'text',
-  'markdown',
-  'html',
-  'json',
-  'table',
-  'tensor',
-  'plotly',
-  'image',
-  'model',
-  'progress',
-  'mime',
-] as const satisfies readonly DisplayKind[];
 
 const IMAGE_MIMES = ['image/png', 'image/jpeg'] as const;
 const PROGRESS_STATES = ['running', 'done', 'stopped'] as const;

@@ -8,7 +8,7 @@
  * (OffscreenCanvas.convertToBlob, CompressionStream) and `toDisplay()` hooks may return promises.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DisplayBundle, DisplayKind, TableColumn } from '../../core/outputs';
+import { DISPLAY_KINDS, type DisplayBundle, type TableColumn } from '../../core/outputs';
 import { assertNever } from '../../lib/invariant';
 
 // ---------------------------------------------------------------------------------------------
@@ -119,26 +119,14 @@ function isPlotlyFigureLike(value: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Bundles returned by hooks (and plotly figures) are checked, because they come from user code
 
-const DISPLAY_KINDS: ReadonlySet<string> = new Set<DisplayKind>([
-  'text',
-  'markdown',
-  'html',
-  'json',
-  'table',
-  'tensor',
-  'plotly',
-  'image',
-  'model',
-  'progress',
-  'mime',
-]);
+const DISPLAY_KIND_SET: ReadonlySet<string> = new Set(DISPLAY_KINDS);
 
 /**
  * The value as a DisplayBundle when it has the fields its kind needs, else null. Values that could
  * hide NaN or typed arrays (json, plotly) are made JSON-safe on the way through.
  */
 export function asDisplayBundle(value: unknown): DisplayBundle | null {
-  if (!isRecord(value) || typeof value['kind'] !== 'string' || !DISPLAY_KINDS.has(value['kind'])) return null;
+  if (!isRecord(value) || typeof value['kind'] !== 'string' || !DISPLAY_KIND_SET.has(value['kind'])) return null;
   const candidate = value as DisplayBundle;
   switch (candidate.kind) {
     case 'text':
