@@ -2,18 +2,7 @@
  * Deterministic nbformat-4 notebooks for benchmarks: a mix of TypeScript code cells (5–20 lines)
  * and markdown cells. The same seed always gives the same bytes.
  */
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './random.mjs';
 
 const WORDS = ['sample', 'feature', 'loss', 'batch', 'epoch', 'score', 'weight', 'label', 'metric', 'series', 'window', 'total'];
 

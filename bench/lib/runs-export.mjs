@@ -7,21 +7,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { random } from './random.mjs';
 
 export const RUNS_FORMAT = 'kiln-runs';
 export const RUNS_FORMAT_VERSION = 1;
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEARNING_RATES = [0.1, 0.03, 0.01, 0.003, 0.001, 0.0003];
 const BATCH_SIZES = [32, 64, 128, 256];
