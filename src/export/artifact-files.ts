@@ -19,7 +19,6 @@ import {
   ARTIFACT_FORMAT,
   ARTIFACT_FORMAT_VERSION,
   type ArtifactManifest,
-  type JsonValue,
   type ManifestVersion,
   type SignatureOutput,
   type TestVectors,
@@ -28,13 +27,8 @@ import { isWeightsManifest, totalWeightBytes } from './server/weights';
 
 export const TFJS_VERSION = '4.22.0';
 
-export type ArtifactVersionInput = {
-  version: number;
-  runId: string;
-  params: Record<string, JsonValue>;
-  metrics: Record<string, number>;
-  objective: JsonValue;
-  dataFingerprints: Record<string, string>;
+/** A version's manifest fields (the signature and file paths are derived here), and its files' contents. */
+export type ArtifactVersionInput = Pick<ManifestVersion, 'version' | 'runId' | 'params' | 'metrics' | 'objective' | 'dataFingerprints'> & {
   /** What the model's output means; the inputs come from the pipeline. */
   outputs: SignatureOutput[];
   modelJson: ModelJson;
