@@ -29,9 +29,10 @@ export function RunsTable({ runs, objective, objectives, selected, onSelect }: P
   const [sort, setSort] = useState<SortState>({ column: 'startedAt', descending: true });
   const [aggregate, setAggregate] = useState<MetricAggregate>('last');
   const [scrollTop, setScrollTop] = useState(0);
-  const columns = useMemo(() => runColumns(runs).filter((column): column is Exclude<RunColumn, { kind: 'attribute' }> => column.kind !== 'attribute'), [runs]);
+  const allColumns = useMemo(() => runColumns(runs), [runs]);
+  const columns = allColumns.filter((column): column is Exclude<RunColumn, { kind: 'attribute' }> => column.kind !== 'attribute');
   const options: CellOptions = useMemo(() => ({ aggregate, objectives }), [aggregate, objectives]);
-  const sorted = useMemo(() => sortBy(runs, sort, options, objective), [runs, sort, options, objective]);
+  const sorted = useMemo(() => sortBy(runs, allColumns, sort, options, objective), [runs, allColumns, sort, options, objective]);
   const best = useMemo(() => (objective ? bestRunId(runs, objective) : null), [runs, objective]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -144,7 +145,7 @@ function formatCell(value: CellValue): string {
 }
 
 /** Columns sort through core's table rules; the objective column (a view of one metric) sorts the same way. */
-function sortBy(runs: readonly Run[], sort: SortState, options: CellOptions, objective: Objective | undefined): Run[] {
+function sortBy(runs: readonly Run[], columns: readonly RunColumn[], sort: SortState, options: CellOptions, objective: Objective | undefined): Run[] {
   const direction = sort.descending ? 'descending' : 'ascending';
   if (sort.column === 'objective') {
     if (!objective) return [...runs];
@@ -152,6 +153,6 @@ function sortBy(runs: readonly Run[], sort: SortState, options: CellOptions, obj
     keyed.sort((a, b) => compareCells(a.value, b.value, direction) || a.index - b.index);
     return keyed.map((entry) => entry.run);
   }
-  const column = runColumns(runs).find((candidate) => candidate.id === sort.column) ?? ({ kind: 'attribute', id: 'startedAt' } as const);
+  const column = columns.find((candidate) => candidate.id === sort.column) ?? ({ kind: 'attribute', id: 'startedAt' } as const);
   return sortRuns(runs, column, direction, options);
 }
