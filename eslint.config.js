@@ -7,7 +7,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'bench/results/', 'src/core/ipynb/__fixtures__/'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'test-results/', 'bench/results/', 'src/core/ipynb/__fixtures__/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
