@@ -47,6 +47,19 @@ describe('loadModel', () => {
     output.forEach((value, index) => expect(value).toBeCloseTo(reference[index] as number, 6));
   });
 
+  it('answers a batch of more than 32 rows in one call, in inference mode (dropout off), as model.predict does', async () => {
+    const withDropout = tf.sequential({
+      layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+    });
+    const rows = 70;
+    const batch = Float32Array.from({ length: rows * 3 }, (_, index) => Math.sin(index) * 2);
+    const expected = tf.tidy(() => Array.from((withDropout.predict(tf.tensor2d(batch, [rows, 3])) as import('@tensorflow/tfjs').Tensor).dataSync()));
+    const { modelJson, weights } = await saved(withDropout);
+    const output = (await loadModel(tf, modelJson, reader(weights))).predict(batch, rows);
+    expect(output).toHaveLength(rows * 2);
+    output.forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
+  });
+
   it('refuses weights of the wrong size, saying how many bytes it found and needed', async () => {
     const short = files.weights.subarray(0, files.weights.length - 4);
     await expect(loadModel(tf, files.modelJson, reader(short))).rejects.toThrow(ModelLoadError);
