@@ -109,6 +109,21 @@ export class KernelRunner {
     this.client.start().catch((error: unknown) => kernelStore.set({ status: 'dead', notice: String(error) }));
   }
 
+  /** Resolves once the kernel has started and has no cell queued or running, or has died. */
+  whenSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const { status, runningCellId, queuedCellIds } = kernelStore.get();
+        if (status === 'dead' || (status === 'idle' && runningCellId === null && queuedCellIds.length === 0)) {
+          unsubscribe();
+          resolve();
+        }
+      };
+      const unsubscribe = kernelStore.subscribe(check);
+      check();
+    });
+  }
+
   /** Queues a cell; resolves with its status when it has run. */
   run(cellId: CellId): Promise<RunStatus> {
     this.queue.push(cellId);

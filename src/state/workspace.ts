@@ -3,6 +3,7 @@
  * the switch between notebooks (flushing the old session before the new one opens).
  */
 import { newNotebookId, type NotebookId } from '../lib/ids';
+import { holdStartup } from '../lib/startup-quiet';
 import type { Notebook } from '../core/notebook/types';
 import { createCell, createNotebook } from '../core/notebook/create';
 import type { Run } from '../core/tracking/types';
@@ -196,8 +197,10 @@ export class Workspace {
     const controller = new NotebookController(session);
     const kernel = new KernelRunner(controller, { readDataset: (name) => this.datasets.lookUp(name), runs: this.runs });
     appStore.set({ controller, kernel, openNotebookId: session.id });
-    // The kernel (tfjs, danfo) starts once the page is idle, so the first run is quick but the first screen is not slowed.
-    requestIdleCallback(() => appStore.get().kernel === kernel && kernel.warmUp(), { timeout: 3000 });
+    // The kernel (tfjs, danfo) starts at once, on its own thread, so the first run does not wait for
+    // it; Monaco's evaluation on the main thread waits until that run is out (startup-quiet.ts).
+    kernel.warmUp();
+    holdStartup(kernel.whenSettled());
     history.replaceState(null, '', `#/notebook/${session.id}`);
   }
 }

@@ -4,6 +4,7 @@ import { loadMonaco, monacoIfLoaded } from './load-monaco';
 import { runModeOf, type EditorKeyHandlers } from './editor-keys';
 import { modelUriFor, languageIdOf } from './cell-models';
 import { useIsNearViewport } from './useIsNearViewport';
+import { queueEditorUpgrade } from './upgrade-queue';
 import { usePrefersDark } from '../usePrefersDark';
 
 type Props = {
@@ -36,9 +37,15 @@ export function CodeEditor(props: Props) {
   useEffect(() => {
     if (monaco || !isNear) return;
     let isCancelled = false;
-    void loadMonaco().then((loaded) => !isCancelled && setMonaco(loaded));
+    let leaveQueue = () => {};
+    void loadMonaco().then((loaded) => {
+      if (isCancelled) return;
+      const isFocused = () => wrapperRef.current?.contains(document.activeElement) ?? false;
+      leaveQueue = queueEditorUpgrade(() => setMonaco(loaded), isFocused);
+    });
     return () => {
       isCancelled = true;
+      leaveQueue();
     };
   }, [monaco, isNear]);
 
