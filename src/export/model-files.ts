@@ -15,6 +15,8 @@ export type ModelJson = {
   convertedBy: string | null;
   weightsManifest: WeightsGroup[];
   trainingConfig?: object;
+  /** tfjs' free-form metadata (model.setUserDefinedMetadata), e.g. the class labels. */
+  userDefinedMetadata?: Record<string, unknown>;
 };
 
 export type ModelFiles = { modelJson: ModelJson; weights: Uint8Array };
@@ -42,6 +44,7 @@ export function modelFilesFrom(artifacts: io.ModelArtifacts): ModelFiles {
       convertedBy: artifacts.convertedBy ?? null,
       weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
       ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+      ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
     },
     weights: concatenate(Array.isArray(weightData) ? weightData : [weightData]),
   };

@@ -31,7 +31,8 @@ function run(id: string, hasModel: boolean, accuracy: number): Run {
 async function saveModel(model: tf.LayersModel, runId: string, serving?: ServingRecord): Promise<void> {
   let stored: { modelJson: Record<string, unknown>; weights: ArrayBuffer } | null = null;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    stored = { modelJson: { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null, weightSpecs: artifacts.weightSpecs }, weights: artifacts.weightData as ArrayBuffer };
+    const metadata = artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {};
+    stored = { modelJson: { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null, weightSpecs: artifacts.weightSpecs, ...metadata }, weights: artifacts.weightData as ArrayBuffer };
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   const { modelJson, weights } = stored as unknown as { modelJson: Record<string, unknown>; weights: ArrayBuffer };
@@ -46,6 +47,8 @@ const rawRows = [
 ];
 const pipeline = fitPipeline(rawRows, { standardize: ['mass'], oneHot: ['island'] });
 const preparedModel = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: 'softmax', inputShape: [4] })] });
+// As the demo notebook names the species: tfjs metadata that model.save keeps.
+preparedModel.setUserDefinedMetadata({ labels: ['small', 'large'] });
 
 function preparedServing(): ServingRecord {
   const { values, rows, columns } = transformRows(pipeline, rawRows);
@@ -94,6 +97,8 @@ describe('buildArtifactZip', () => {
     // Every row of a softmax sums to 1: the recorded outputs are real predictions.
     for (const output of vectors.outputs) expect(output.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
     expect(warnings[0]).toMatch(/logged no preprocessing pipeline/);
+    expect(warnings).toContain('v2: the 3 classes have no names, so clients get them by position; name them with model.setUserDefinedMetadata({ labels: [...] }) before training.');
+    expect(manifest.versions[0]?.signature.outputs[0]?.labels).toBeUndefined();
     expect(phases).toContain('Zipping');
   });
 
@@ -106,6 +111,8 @@ describe('buildArtifactZip', () => {
     expect(read('models/v1/reference-stats.json')).toMatchObject({ format: 'kiln-reference-stats', rows: 3 });
     const manifest = parseManifest(read('manifest.json'));
     expect(manifest.versions[0]?.signature.inputs.map((input) => input.name).sort()).toEqual(['island', 'mass']);
+    expect(manifest.versions[0]?.signature.outputs).toEqual([{ name: 'probabilities', meaning: 'probability of each class: small, large', labels: ['small', 'large'] }]);
+    expect(read('models/v1/model.json')).toMatchObject({ userDefinedMetadata: { labels: ['small', 'large'] } });
     expect(warnings).toEqual([]);
   });
 

@@ -13,13 +13,13 @@ import { artifactRootFolder, buildArtifactFiles, type ArtifactFiles, type Artifa
 import type { ModelJson } from '../export/model-files';
 import { packSources } from '../export/pack-sources';
 import { loadServerSources } from '../export/server-sources';
-import type { JsonValue } from '../export/server/manifest';
+import type { JsonValue, SignatureOutput } from '../export/server/manifest';
 import type { RegistryRepository } from '../store/registry-repo';
 import type { RunsRepository } from '../store/runs-repo';
 import { downloadFile, safeFileName } from './download';
 import { parsePipeline, parseReferenceStats } from '../preprocess';
 import { loadTensorflow, probeModel } from './registry-model-probe';
-import { describeOutput, featureNames, identityPipeline, probeMatrix, probeReferenceStats, rowsOf } from './registry-signature';
+import { LABELS_HOW_TO, describeOutput, featureNames, identityPipeline, outputLabels, probeMatrix, probeReferenceStats, rowsOf } from './registry-signature';
 
 export type ExportRequest =
   /** Production, with the previous production as fallback when there is one. */
@@ -77,6 +77,8 @@ async function plan(sources: Sources, request: ExportRequest): Promise<Plan> {
   }
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 function modelJsonOf(artifact: ModelArtifact): ModelJson {
   const json = artifact.modelJson;
   return {
@@ -85,6 +87,7 @@ function modelJsonOf(artifact: ModelArtifact): ModelJson {
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : 'Kiln',
     convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : null,
     weightsManifest: [{ paths: [], weights: json.weightSpecs as ModelJson['weightsManifest'][number]['weights'] }],
+    ...(isPlainObject(json.userDefinedMetadata) ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
   };
 }
 
@@ -104,7 +107,7 @@ async function versionInput(sources: Sources, planned: PlannedVersion, warnings:
       metrics: { ...candidate.metrics },
       objective,
       dataFingerprints: { ...candidate.dataFingerprints },
-      outputs: [describeOutput(probe.outputWidth, probe.outputActivation)],
+      outputs: [outputOf(artifact, probe, version, warnings)],
       modelJson: modelJsonOf(artifact),
       weights: new Uint8Array(artifact.weights),
       ...serving,
@@ -112,6 +115,16 @@ async function versionInput(sources: Sources, planned: PlannedVersion, warnings:
   } finally {
     probe.dispose();
   }
+}
+
+/** The output's name and meaning, with the class names the model's metadata gives (the notebook's words, e.g. species). */
+function outputOf(artifact: ModelArtifact, probe: Awaited<ReturnType<typeof probeModel>>, version: number, warnings: string[]): SignatureOutput {
+  const { labels, problem } = outputLabels(artifact.modelJson.userDefinedMetadata, probe.outputWidth);
+  if (problem) warnings.push(`v${version}: ${problem}.`);
+  else if (!labels && probe.outputActivation === 'softmax' && probe.outputWidth > 1) {
+    warnings.push(`v${version}: the ${probe.outputWidth} classes have no names, so clients get them by position; name them with ${LABELS_HOW_TO}.`);
+  }
+  return describeOutput(probe.outputWidth, probe.outputActivation, labels);
 }
 
 type Serving = Pick<ArtifactVersionInput, 'pipeline' | 'referenceStats' | 'testVectors'>;
@@ -158,7 +171,7 @@ const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 const YIELD_EVERY_MS = 50;
 
 /** Zips file by file, pausing for the page now and then; weights are stored, not deflated (floats barely compress). */
-async function zipFiles(files: ArtifactFiles, onProgress: (fraction: number) => void): Promise<Blob> {
+export async function zipFiles(files: ArtifactFiles, onProgress: (fraction: number) => void): Promise<Blob> {
   const chunks: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((error, chunk) => {

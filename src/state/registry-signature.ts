@@ -40,10 +40,30 @@ export function rowsOf(matrix: readonly (readonly number[])[], names: readonly s
 }
 
 /** What the output means, read from the last activation: softmax over several columns is a class distribution. */
-export function describeOutput(width: number, activation: string | null): SignatureOutput {
-  if (activation === 'softmax' && width > 1) return { name: 'probabilities', meaning: `probability of each of the ${width} classes, in the order of the training labels` };
-  if (activation === 'sigmoid') return { name: 'probability', meaning: width === 1 ? 'probability of the positive class' : `independent probability of each of the ${width} labels` };
-  return { name: 'prediction', meaning: width === 1 ? 'the predicted value' : `the ${width} predicted values` };
+export function describeOutput(width: number, activation: string | null, labels: readonly string[] | null = null): SignatureOutput {
+  const named = labels ? { labels: [...labels] } : {};
+  if (activation === 'softmax' && width > 1) {
+    return { name: 'probabilities', meaning: labels ? `probability of each class: ${labels.join(', ')}` : `probability of each of the ${width} classes, in the order of the training labels`, ...named };
+  }
+  if (activation === 'sigmoid') return { name: 'probability', meaning: width === 1 ? 'probability of the positive class' : `independent probability of each of the ${width} labels`, ...named };
+  return { name: 'prediction', meaning: width === 1 ? 'the predicted value' : `the ${width} predicted values`, ...named };
+}
+
+export const LABELS_HOW_TO = 'model.setUserDefinedMetadata({ labels: [...] }) before training';
+
+/**
+ * The names of the output columns, when the notebook gave them the tfjs way: user-defined metadata
+ * `{ labels: [...] }` on the model, which model.save (and so autolog) keeps in model.json. Null
+ * when there are none; a problem to report when they cannot name these outputs.
+ */
+export function outputLabels(metadata: unknown, width: number): { labels: string[] | null; problem: string | null } {
+  const labels: unknown = typeof metadata === 'object' && metadata !== null ? (metadata as { labels?: unknown }).labels : undefined;
+  if (labels === undefined) return { labels: null, problem: null };
+  if (!Array.isArray(labels) || !labels.every((label): label is string => typeof label === 'string')) {
+    return { labels: null, problem: `the model's metadata labels should be an array of strings; ignored (set them with ${LABELS_HOW_TO})` };
+  }
+  if (labels.length !== width) return { labels: null, problem: `the model's metadata names ${labels.length} labels but the model outputs ${width} values; ignored` };
+  return { labels, problem: null };
 }
 
 /**
