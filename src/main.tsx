@@ -10,6 +10,7 @@ import { NotebooksRepository } from './store/notebooks-repo';
 import { DatasetsRepository } from './store/datasets-repo';
 import { RunsRepository } from './store/runs-repo';
 import { RegistryRepository } from './store/registry-repo';
+import { RunAnnotationsRepository } from './store/run-annotations-repo';
 import { aliveKernelSessions } from './state/kernel-session';
 import { toStorageError } from './store/storage-errors';
 import { appStore } from './state/app-store';
@@ -54,12 +55,13 @@ async function start(): Promise<void> {
   const datasets = new DatasetLibrary(db && new DatasetsRepository(db));
   const runs = db && new RunsRepository(db);
   const registry = db && new RegistryRepository(db);
+  const runAnnotations = db && runs && new RunAnnotationsRepository(db, runs);
   const workspace = new Workspace(repository, datasets, runs);
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <StrictMode>
       <ErrorBoundary>
-        <ServicesContext.Provider value={{ workspace, repository, datasets, runs, registry }}>
+        <ServicesContext.Provider value={{ workspace, repository, datasets, runs, registry, runAnnotations }}>
           <App />
         </ServicesContext.Provider>
       </ErrorBoundary>

@@ -4,6 +4,7 @@ import type { Workspace } from '../state/workspace';
 import type { DatasetLibrary } from '../state/dataset-library';
 import type { RunsRepository } from '../store/runs-repo';
 import type { RegistryRepository } from '../store/registry-repo';
+import type { RunAnnotationsRepository } from '../store/run-annotations-repo';
 import { invariant } from '../lib/invariant';
 
 /** Long-lived objects made once by main.tsx and handed to the tree. */
@@ -16,6 +17,8 @@ export type Services = {
   readonly runs: RunsRepository | null;
   /** Null when IndexedDB is unavailable, like runs. */
   readonly registry: RegistryRepository | null;
+  /** Star, rename, tag, note and delete runs; null when IndexedDB is unavailable, like runs. */
+  readonly runAnnotations: RunAnnotationsRepository | null;
 };
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -10,6 +10,8 @@ import { errorMessage } from '../core/errors';
 import type { RunsRepository } from '../store/runs-repo';
 import { showToast } from './app-store';
 import { downloadFile } from './download';
+import { toMlflowFileStore } from '../core/tracking/mlflow-export';
+import { zipFiles } from './artifact-export';
 
 export function exportRunsCsv(runs: readonly Run[]): void {
   downloadFile('kiln-runs.csv', runsToCsv(runs), 'text/csv');
@@ -34,5 +36,24 @@ export async function importRunsJson(repository: RunsRepository, file: File): Pr
     showToast({ tone: 'info', message: `Imported ${runs.length} run${runs.length === 1 ? '' : 's'} from ${file.name}` });
   } catch (error) {
     showToast({ tone: 'error', message: `Could not import ${file.name}: ${errorMessage(error)}. Nothing was imported.` }, 12_000);
+  }
+}
+
+/**
+ * The runs shown as MLflow's file store (`mlruns/`, see core/tracking/mlflow-export.ts) in a zip:
+ * unzip it and run `mlflow ui --backend-store-uri ./mlruns`. Keys MLflow would refuse are renamed,
+ * and the toast says which.
+ */
+export async function exportRunsMlflowZip(repository: RunsRepository, runs: readonly Run[]): Promise<void> {
+  try {
+    const [experiments, points] = await Promise.all([repository.experiments(), repository.points(runs.map((run) => run.id))]);
+    const { files, renamedKeys } = toMlflowFileStore({ experiments, runs, points });
+    downloadFile('kiln-mlruns.zip', await zipFiles(files, () => undefined), 'application/zip');
+    if (renamedKeys.length > 0) {
+      const examples = renamedKeys.slice(0, 3).map((rename) => `${rename.from} → ${rename.to}`).join(', ');
+      showToast({ tone: 'info', message: `${renamedKeys.length} key${renamedKeys.length === 1 ? '' : 's'} renamed for MLflow: ${examples}${renamedKeys.length > 3 ? '…' : ''}` }, 12_000);
+    }
+  } catch (error) {
+    showToast({ tone: 'error', message: `Could not export the runs for MLflow: ${errorMessage(error)}` }, 12_000);
   }
 }

@@ -6,6 +6,7 @@ import { Chart } from '../../components/Chart';
 import { formatMetric, formatParam } from './format-run';
 import { curveTraces, parallelCoordinates, scatterTrace, type XAxis } from './compare-charts';
 import { RunRegistryActions } from '../registry/RunRegistryActions';
+import { RunNotes } from './RunNotes';
 
 type Props = { runs: readonly Run[]; objective: Objective | undefined; onClear(): void };
 
@@ -145,6 +146,7 @@ export function ComparePanel({ runs, objective, onClear }: Props) {
               <dt>Model</dt>
               <dd>{run.hasModel ? 'saved' : 'none'}</dd>
             </dl>
+            <RunNotes run={run} />
             <button type="button" className="button" data-testid="open-run-code" disabled={!run.reproducibility} onClick={() => void workspace.openRunCode(run)}>
               Open code of this run
             </button>

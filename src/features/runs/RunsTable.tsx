@@ -3,8 +3,12 @@ import type { RunId } from '../../lib/ids';
 import type { Objective, Run } from '../../core/tracking/types';
 import { bestRunId, missesThreshold, objectiveValue } from '../../core/tracking/objective';
 import { useServices } from '../../app/services';
-import { showToast } from '../../state/app-store';
+import { addRunTag, deleteRuns, removeRunTag, renameRun, toggleStar } from '../../state/run-annotations';
 import { formatDuration, formatMetric, formatParam } from './format-run';
+import { RunNameEditor } from './RunNameEditor';
+import { RunNotesCell } from './RunNotes';
+import { RunTagsCell } from './RunTagsCell';
+import './run-editing.css';
 import type { CellValue } from '../../core/tracking/table';
 import { cellValue, compareCells, runColumns, sortRuns, type CellOptions, type MetricAggregate, type RunColumn } from '../../core/tracking/table';
 
@@ -25,7 +29,8 @@ type Props = {
 
 /** The runs table: a column per param and metric, sortable; only the rows in view are rendered (10,000 runs stay fast). */
 export function RunsTable({ runs, objective, objectives, selected, onSelect }: Props) {
-  const { runs: repository } = useServices();
+  const { runAnnotations: annotations } = useServices();
+  const [renaming, setRenaming] = useState<RunId | null>(null);
   const [sort, setSort] = useState<SortState>({ column: 'startedAt', descending: true });
   const [aggregate, setAggregate] = useState<MetricAggregate>('last');
   const [scrollTop, setScrollTop] = useState(0);
@@ -56,10 +61,7 @@ export function RunsTable({ runs, objective, objectives, selected, onSelect }: P
     </th>
   );
   const remove = async (ids: RunId[]) => {
-    if (!repository) return;
-    const removed = await repository.delete(ids);
-    onSelect(new Set());
-    showToast({ tone: 'info', message: `Deleted ${ids.length} run${ids.length === 1 ? '' : 's'}`, action: { label: 'Undo', run: () => void repository.restore(removed) } }, 10_000);
+    if (annotations && (await deleteRuns(annotations, ids))) onSelect(new Set());
   };
 
   return (
@@ -75,7 +77,7 @@ export function RunsTable({ runs, objective, objectives, selected, onSelect }: P
           </select>
         </label>
         {selected.size > 0 && (
-          <button type="button" className="button" data-testid="delete-runs" onClick={() => void remove([...selected])}>
+          <button type="button" className="button danger" data-testid="delete-runs" onClick={() => void remove([...selected])} title="Deletes their metric points and saved models too; Undo in the message that follows">
             Delete {selected.size} selected
           </button>
         )}
@@ -88,6 +90,8 @@ export function RunsTable({ runs, objective, objectives, selected, onSelect }: P
               {header('starred', '★', 'Sort by star')}
               {header('name', 'Run')}
               {header('status', 'Status')}
+              {header('tags', 'Tags')}
+              {header('notes', 'Notes')}
               {header('experiment', 'Experiment')}
               {header('startedAt', 'Started')}
               {header('duration', 'Duration')}
@@ -107,20 +111,37 @@ export function RunsTable({ runs, objective, objectives, selected, onSelect }: P
                     <input type="checkbox" aria-label={`Select ${run.name}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} data-testid="run-select" />
                   </td>
                   <td>
-                    <button type="button" className="star" aria-label={run.starred ? 'Unstar' : 'Star'} aria-pressed={run.starred} onClick={() => void repository?.edit(run.id, { starred: !run.starred })}>
+                    <button
+                      type="button"
+                      className={`star ${run.starred ? 'is-starred' : ''}`}
+                      aria-label={run.starred ? `Unstar ${run.name}` : `Star ${run.name}`}
+                      aria-pressed={run.starred}
+                      data-testid="run-star"
+                      onClick={() => annotations && void toggleStar(annotations, run)}
+                    >
                       {run.starred ? '★' : '☆'}
                     </button>
                   </td>
-                  <td className="run-name" title={run.id}>
-                    {run.name}
-                    {isBest && <span className="badge best" title="Best run by the experiment's objective">best</span>}
-                    {misses && <span className="badge warn" title={`Misses the threshold ${objective?.threshold}`}>below target</span>}
-                    {Object.entries(run.tags).map(([key, tag]) => (
-                      <span key={key} className="badge tag">{tag === 'true' || tag === '' ? key : `${key}: ${tag}`}</span>
-                    ))}
+                  <td className="run-name" title={run.id} onDoubleClick={() => setRenaming(run.id)}>
+                    {renaming === run.id && annotations ? (
+                      <RunNameEditor run={run} onSave={(name) => renameRun(annotations, run.id, name)} onClose={() => setRenaming(null)} />
+                    ) : (
+                      <>
+                        <span className="run-name-text" data-testid="run-name">{run.name}</span>
+                        <button type="button" className="icon-button rename-run" aria-label={`Rename ${run.name}`} title="Rename (or double-click the name)" onClick={() => setRenaming(run.id)}>✎</button>
+                        {isBest && <span className="badge best" title="Best run by the experiment's objective">best</span>}
+                        {misses && <span className="badge warn" title={`Misses the threshold ${objective?.threshold}`}>below target</span>}
+                      </>
+                    )}
                   </td>
                   <td>
                     <span className={`run-status status-${run.status}`} title={run.problems.join('\n') || run.status}>{run.status}</span>
+                  </td>
+                  <td className="run-tags-cell">
+                    {annotations && <RunTagsCell run={run} onAdd={(text) => addRunTag(annotations, run.id, text)} onRemove={(key) => void removeRunTag(annotations, run.id, key)} />}
+                  </td>
+                  <td className="run-notes-cell">
+                    <RunNotesCell run={run} />
                   </td>
                   <td>{run.experiment}</td>
                   <td title={new Date(run.startedAt).toLocaleString()}>{new Date(run.startedAt).toLocaleTimeString()}</td>

@@ -7,7 +7,7 @@ import { RunsTable } from './RunsTable';
 import { ComparePanel } from './ComparePanel';
 import { ObjectiveEditor } from './ObjectiveEditor';
 import { filterRuns } from './filter-runs';
-import { exportRunsCsv, exportRunsJson, importRunsJson } from '../../state/runs-transfer';
+import { exportRunsCsv, exportRunsJson, exportRunsMlflowZip, importRunsJson } from '../../state/runs-transfer';
 
 /** Every tracked run: filter, sort, select, and compare. */
 export function RunsView() {
@@ -16,12 +16,14 @@ export function RunsView() {
   const experiments = useLiveQuery(() => repository?.experiments() ?? Promise.resolve([]), [repository]);
   const [experiment, setExperiment] = useState<string>('');
   const [query, setQuery] = useState('');
+  const [isStarredOnly, setIsStarredOnly] = useState(false);
   const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<ReadonlySet<RunId>>(new Set());
   const importInput = useRef<HTMLInputElement>(null);
 
   const inExperiment = useMemo(() => (runs ?? []).filter((run) => experiment === '' || run.experiment === experiment), [runs, experiment]);
-  const result = useMemo(() => filterRuns(inExperiment, deferredQuery), [inExperiment, deferredQuery]);
+  const starredOrAll = useMemo(() => (isStarredOnly ? inExperiment.filter((run) => run.starred) : inExperiment), [inExperiment, isStarredOnly]);
+  const result = useMemo(() => filterRuns(starredOrAll, deferredQuery), [starredOrAll, deferredQuery]);
   // A query that does not parse leaves the table as it was, with the error shown under the box.
   const lastShown = useRef<readonly Run[]>([]);
   if (!result.error) lastShown.current = result.runs;
@@ -46,12 +48,22 @@ export function RunsView() {
           ))}
         </select>
         {experiment !== '' && <ObjectiveEditor experiment={experiment} objective={objective} runs={inExperiment} />}
+        <button
+          type="button"
+          className={`button star-filter ${isStarredOnly ? 'is-on' : ''}`}
+          aria-pressed={isStarredOnly}
+          data-testid="starred-only"
+          title="Show starred runs only (or filter with: starred)"
+          onClick={() => setIsStarredOnly(!isStarredOnly)}
+        >
+          {isStarredOnly ? '★' : '☆'} Starred
+        </button>
         <div className="runs-filter">
           <input
             type="search"
             className={`runs-query ${filtered.error ? 'has-error' : ''}`}
             data-testid="runs-query"
-            placeholder="Filter: metrics.val_acc > 0.9 and params.learning_rate <= 0.01, or words to search"
+            placeholder="Filter: metrics.val_acc > 0.9 and tags.baseline and starred, or words to search names, notes and tags"
             aria-label="Filter runs"
             aria-invalid={filtered.error !== null}
             value={query}
@@ -67,6 +79,16 @@ export function RunsView() {
         <div className="runs-transfer">
           <button type="button" className="button" data-testid="export-runs-csv" onClick={() => exportRunsCsv(filtered.runs)} title="The runs shown, one row each">Export CSV</button>
           <button type="button" className="button" data-testid="export-runs-json" onClick={() => void exportRunsJson(repository, filtered.runs)} title="The runs shown with every metric point; imports back without loss">Export JSON</button>
+          <button
+            type="button"
+            className="button"
+            data-testid="export-runs-mlflow"
+            disabled={filtered.runs.length === 0}
+            onClick={() => void exportRunsMlflowZip(repository, filtered.runs)}
+            title="The runs shown in MLflow's mlruns/ file-store layout; unzip and run: mlflow ui --backend-store-uri ./mlruns"
+          >
+            Export MLflow (zip)
+          </button>
           <button type="button" className="button" onClick={() => importInput.current?.click()}>Import JSON</button>
           <input
             ref={importInput}

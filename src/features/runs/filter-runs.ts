@@ -8,7 +8,8 @@ import { searchPredicate } from '../../core/tracking/table';
 
 export type FilterResult = { readonly runs: readonly Run[]; readonly error: string | null };
 
-const LOOKS_LIKE_QUERY = /(^|[\s(])(metrics|params|tags|name|status|experiment|duration|starred|notes|id)\b\s*(\.|[=!<>~])|[<>=~]|^\s*(not\b|\()/;
+/** Fields with a dot or an operator, `not` or `(` first, or the bare `starred` (the star filter), are a query. */
+const LOOKS_LIKE_QUERY = /(^|[\s(])(metrics|params|tags|name|status|experiment|duration|starred|notes|id)\b\s*(\.|[=!<>~])|[<>=~]|^\s*(not\b|\()|^\s*starred\s*$/;
 
 export function filterRuns(runs: readonly Run[], text: string): FilterResult {
   const trimmed = text.trim();
