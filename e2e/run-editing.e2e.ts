@@ -147,6 +147,17 @@ describe('run editing', () => {
     expect(await chipsOf(page, 'tiny mlp')).toEqual([]);
     expect(await rowOf(page, 'wide mlp').locator('[data-testid="note-cell"]').getAttribute('title')).toBe('Wider layers help.\nTry dropout next.');
 
+    // The compare panel's run record shows the whole note and edits it too.
+    await rowOf(page, 'wide mlp').locator('[data-testid="run-select"]').check();
+    const record = page.locator('[data-testid="run-record"]');
+    expect(await record.locator('[data-testid="run-notes"]').innerText()).toContain('Wider layers help.\nTry dropout next.');
+    await record.locator('[data-testid="edit-note"]').click();
+    await record.locator('[data-testid="note-text"]').fill('Wider layers help.\nTry dropout next.\nDropout 0.2: no gain.');
+    await record.locator('[data-testid="note-text"]').press('Control+Enter');
+    await expect.poll(() => record.locator('[data-testid="run-notes"]').innerText()).toContain('Dropout 0.2: no gain.');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    const note = 'Wider layers help.\nTry dropout next.\nDropout 0.2: no gain.';
+
     // The MLflow file store, zipped: experiment and run meta.yaml, params, metric lines, tags.
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid="export-runs-mlflow"]')]);
     expect(download.suggestedFilename()).toBe('kiln-mlruns.zip');
@@ -163,7 +174,7 @@ describe('run editing', () => {
     const lossLines = text(`${wide}/metrics/loss`).trimEnd().split('\n');
     expect(lossLines).toHaveLength(EPOCHS);
     expect(lossLines[0]).toMatch(new RegExp(`^${START + 60_000 + 5000} \\d\\.\\d+ 0$`));
-    expect(text(`${wide}/tags/mlflow.note.content`)).toBe('Wider layers help.\nTry dropout next.');
+    expect(text(`${wide}/tags/mlflow.note.content`)).toBe(note);
     expect(text(`mlruns/1/${runId('fast lr')}/tags/mlflow.runName`)).toBe('sgd lr 0.1');
     expect(text(`mlruns/1/${runId('baseline mlp')}/tags/team`)).toBe('vision');
     expect(text(`mlruns/1/${runId('baseline mlp')}/tags/baseline`)).toBe('true');
