@@ -84,7 +84,7 @@ describe('datasets', () => {
     expect(kiln.pageErrors).toEqual([]);
   });
 
-  it('adds a JSON file through the upload button', async () => {
+  it('adds a JSON file through the upload button, and inserts a cell that loads a bundled sample', async () => {
     kiln = await openEmptyNotebook();
     const { page } = kiln;
     const records = JSON.stringify([{ species: 'Adelie', mass: 3750 }, { species: 'Gentoo', mass: 5000 }]);
@@ -93,5 +93,14 @@ describe('datasets', () => {
     await runCode(page, 0, "const birds = await data.load('birds.json')\nbirds.column('mass').mean()");
     await waitForCellRun(page, 0, 1);
     expect((await outputText(page, 0)).trim()).toBe('4375');
+
+    // The bundled samples are listed too; a click inserts a cell below that loads one.
+    await page.locator('[data-testid="sample-dataset"][data-name="penguins.csv"] button').click();
+    const inserted = cellAt(page, 1);
+    await expect.poll(() => inserted.getAttribute('data-cell-type')).toBe('code');
+    await page.keyboard.press('Control+Enter');
+    await waitForCellRun(page, 1, 2);
+    expect(await outputText(page, 1)).toContain('Adelie');
+    expect(kiln.pageErrors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { showToast } from '../../state/app-store';
 import { addDatasetFiles, insertLoadCell } from './add-datasets';
 import { formatBytes } from './format';
 import { TABLE_FILE_EXTENSIONS } from '../../core/table-file';
+import { SAMPLE_DATASETS } from '../../core/sample-datasets';
 
 /** The sidebar's list of the user's datasets, with an upload button; files can also be dropped on the notebook. */
 export function DatasetsPanel() {
@@ -55,6 +56,17 @@ export function DatasetsPanel() {
           </li>
         ))}
         {stored?.length === 0 && <li className="empty">Drop a .csv or .json file on the notebook, then <code>await data.load('name.csv')</code>.</li>}
+      </ul>
+      <div className="panel-subtitle">Samples</div>
+      <ul className="dataset-list">
+        {SAMPLE_DATASETS.map((sample) => (
+          <li key={sample.name} className="dataset-item" data-testid="sample-dataset" data-name={sample.name}>
+            <button type="button" className="dataset-open" title={`Insert a cell that loads ${sample.name}`} onClick={() => insertLoadCell(sample.name)}>
+              <span className="notebook-name">{sample.name}</span>
+              <span className="notebook-meta">{sample.description}</span>
+            </button>
+          </li>
+        ))}
       </ul>
     </section>
   );

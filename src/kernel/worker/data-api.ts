@@ -4,6 +4,7 @@
  */
 import type { DataFrame } from 'danfojs';
 import type { DatasetLookup } from '../../core/protocol';
+import { isSampleDataset, SAMPLE_DATASETS } from '../../core/sample-datasets';
 import { fingerprint, loadTable, type DanfoModule, type DataFingerprint } from './data-loading';
 
 export type LoadedDataset = DataFingerprint & { readonly name: string };
@@ -14,9 +15,6 @@ export type DataApi = {
   loaded(): readonly LoadedDataset[];
 };
 
-/** Samples shipped in public/data (see vite.config.ts). */
-const BUNDLED_SAMPLES = ['penguins.csv', 'penguins.json'];
-
 /**
  * The user's own datasets (stored in IndexedDB, reached through the main thread) come first, so a
  * dropped `penguins.csv` shadows the bundled sample of that name, as a local file would.
@@ -26,14 +24,14 @@ export function createDataApi(dfd: DanfoModule, baseUrl: string, lookUpStored: (
   const readBytes = async (name: string): Promise<ArrayBuffer> => {
     const stored = await lookUpStored(name);
     if (stored.found) return stored.bytes;
-    if (BUNDLED_SAMPLES.includes(name)) {
+    if (isSampleDataset(name)) {
       const response = await fetch(new URL(`data/${encodeURIComponent(name)}`, baseUrl));
       if (response.ok) return response.arrayBuffer();
       throw new Error(`data.load('${name}'): the bundled sample could not be fetched (HTTP ${response.status})`);
     }
     const yours = stored.available.length > 0 ? stored.available.join(', ') : 'none yet (drop a .csv or .json file on the notebook)';
     const problem = stored.problem ? ` (${stored.problem})` : '';
-    throw new Error(`data.load('${name}'): no such dataset${problem}. Your datasets: ${yours}. Bundled samples: ${BUNDLED_SAMPLES.join(', ')}`);
+    throw new Error(`data.load('${name}'): no such dataset${problem}. Your datasets: ${yours}. Bundled samples: ${SAMPLE_DATASETS.map((sample) => sample.name).join(', ')}`);
   };
   return {
     async load(name) {
