@@ -94,6 +94,8 @@ export default {
     const unpacked = await unpackArtifact(exported.zip, ctx.root);
     const servers = [];
     try {
+      const [output] = unpacked.manifest.versions[0].signature.outputs;
+      ctx.log(`signature output: ${output.name} (${output.meaning}), labels ${JSON.stringify(output.labels ?? null)}`);
       const readyTimes = [];
       let artifact = null;
       for (let start = 0; start < READY_STARTS; start++) {
