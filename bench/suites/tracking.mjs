@@ -164,17 +164,19 @@ async function autologRows(ctx, page, cell) {
   ];
 }
 
-/** Ingest and autolog: one notebook, one kernel. */
-async function kernelRows(ctx) {
-  const session = await openTimedKiln(ctx);
-  try {
-    const cell = await openEmptyNotebook(session, ctx);
-    const rows = [...(await ingestRows(ctx, session.page, cell)), ...(await autologRows(ctx, session.page, cell))];
-    if (session.pageErrors.length) ctx.log(`page errors: ${session.pageErrors.join(' | ')}`);
-    return rows;
-  } finally {
-    await session.close();
-  }
+/** Ingest or autolog rows from a fresh notebook with its own kernel, so one part failing leaves the other measurable. */
+function inNotebook(measure) {
+  return async (ctx) => {
+    const session = await openTimedKiln(ctx);
+    try {
+      const cell = await openEmptyNotebook(session, ctx);
+      const rows = await measure(ctx, session.page, cell);
+      if (session.pageErrors.length) ctx.log(`page errors: ${session.pageErrors.join(' | ')}`);
+      return rows;
+    } finally {
+      await session.close();
+    }
+  };
 }
 
 /** A fresh profile on the Runs view with the export imported; resolves once the count shows all its runs. */
@@ -293,13 +295,26 @@ async function part(ctx, metrics, measure) {
   }
 }
 
+const PARTS = {
+  table: { metrics: [['runs-table-filter', 'ms', TARGETS.tableFilter], ['runs-table-sort', 'ms', TARGETS.tableSort]], measure: tableRows },
+  ingest: { metrics: [['ingest-1m-points', 'ms', TARGETS.ingest], ['ingest-vs-raw-idb', '×', TARGETS.ingestRatio]], measure: inNotebook(ingestRows) },
+  autolog: { metrics: [['autolog-overhead', '×', TARGETS.autologOverhead]], measure: inNotebook(autologRows) },
+  compare: { metrics: [['compare-20-runs', 'ms', TARGETS.compare]], measure: compareRows },
+};
+
+/** $KILN_TRACKING_PARTS (e.g. "ingest,compare") runs only those parts, for working on one of them. */
+function chosenParts() {
+  const names = (process.env.KILN_TRACKING_PARTS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(name in PARTS));
+  if (unknown.length) throw new Error(`KILN_TRACKING_PARTS: no part ${unknown.join(', ')} (have: ${Object.keys(PARTS).join(', ')})`);
+  return names.length ? names : Object.keys(PARTS);
+}
+
 export default {
   name: 'tracking',
   async run(ctx) {
-    return [
-      ...(await part(ctx, [['runs-table-filter', 'ms', TARGETS.tableFilter], ['runs-table-sort', 'ms', TARGETS.tableSort]], tableRows)),
-      ...(await part(ctx, [['ingest-1m-points', 'ms', TARGETS.ingest], ['ingest-vs-raw-idb', '×', TARGETS.ingestRatio], ['autolog-overhead', '×', TARGETS.autologOverhead]], kernelRows)),
-      ...(await part(ctx, [['compare-20-runs', 'ms', TARGETS.compare]], compareRows)),
-    ];
+    const rows = [];
+    for (const name of chosenParts()) rows.push(...(await part(ctx, PARTS[name].metrics, PARTS[name].measure)));
+    return rows;
   },
 };

@@ -38,7 +38,7 @@ export class RunRecorder {
   record(event: TrackingEvent): void {
     const change = this.toChange(event);
     this.pending.push(change);
-    if (change.kind === 'points') this.pendingPoints += change.points.length;
+    if (change.kind === 'points') for (const series of change.series) this.pendingPoints += series.steps.length;
     if (this.pendingPoints >= FLUSH_POINTS) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -62,7 +62,7 @@ export class RunRecorder {
     } catch (error) {
       // The batch is lost as a whole (one transaction); say which runs lost what, then keep going.
       const runIds = [...new Set(batch.flatMap((change) => ('runId' in change ? [change.runId] : change.kind === 'start' ? [change.run.id] : [])))];
-      const keys = [...new Set(batch.flatMap((change) => (change.kind === 'points' ? change.points.map((point) => point.key) : [])))];
+      const keys = [...new Set(batch.flatMap((change) => (change.kind === 'points' ? change.series.map((series) => series.key) : [])))];
       const problem = `${points} metric point${points === 1 ? '' : 's'}${keys.length > 0 ? ` (${keys.join(', ')})` : ''} could not be stored: ${errorMessage(error)}`;
       showToast({ tone: 'error', message: `Tracking: ${problem}` }, 15_000);
       await this.repository.addProblem(runIds as RunId[], problem).catch(() => undefined);
@@ -99,7 +99,7 @@ export class RunRecorder {
         return { kind: 'start', run };
       }
       case 'metrics':
-        return { kind: 'points', runId: event.runId, points: event.points.map((point) => ({ ...point, runId: event.runId })) };
+        return { kind: 'points', runId: event.runId, series: event.series };
       case 'params':
         return { kind: 'params', runId: event.runId, params: event.params };
       case 'tags':

@@ -100,10 +100,10 @@ describe('a schema version 4 database opened by today\'s schema', () => {
     v4.close();
 
     const db = await openToday(factory, 'kiln-v4');
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     const runs = new RunsRepository(db);
     expect(await runs.list()).toEqual([run]);
-    expect(await runs.series(run.id, 'loss')).toEqual([point]);
+    expect(await runs.points([run.id])).toEqual([point]);
     expect(new Uint8Array((await runs.artifact(run.id))!.weights)).toEqual(new Uint8Array([1, 2, 3, 4]));
     expect(await runs.experiments()).toEqual([experiment]);
 

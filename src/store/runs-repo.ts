@@ -1,17 +1,20 @@
 /**
  * Tracked runs, their metric points, model artifacts and experiments. Writes arrive as batches of
  * tracking changes, applied in ONE transaction per batch (not per point), so logging stays cheap.
+ * Points live in chunks of consecutive steps (see core/tracking/metric-chunks.ts): a batch reads
+ * the chunks it extends and writes each back once.
  */
 import type { RunId } from '../lib/ids';
-import type { Experiment, MetricPoint, ModelArtifact, Objective, Params, Run, RunStatus } from '../core/tracking/types';
+import type { Experiment, MetricPoint, MetricSeries, ModelArtifact, Objective, Params, Run, RunStatus } from '../core/tracking/types';
 import { summarise, withProblem } from '../core/tracking/run-updates';
+import { chunkKey, chunkPoints, concatChunks, fromChunkRow, groupIntoChunks, mergeIntoChunk, pointsToChunkUpdates, toChunkRow, type ChunkUpdate, type MetricColumns } from '../core/tracking/metric-chunks';
 import type { KilnDatabase } from './schema';
 import { toStorageError } from './storage-errors';
 
 /** One change to a run, as the recorder collected it. Applied in order. */
 export type RunChange =
   | { readonly kind: 'start'; readonly run: Run }
-  | { readonly kind: 'points'; readonly runId: RunId; readonly points: readonly MetricPoint[] }
+  | { readonly kind: 'points'; readonly runId: RunId; readonly series: readonly MetricSeries[] }
   | { readonly kind: 'params'; readonly runId: RunId; readonly params: Params }
   | { readonly kind: 'tags'; readonly runId: RunId; readonly tags: Readonly<Record<string, string>> }
   | { readonly kind: 'model'; readonly artifact: ModelArtifact }
@@ -38,13 +41,14 @@ export class RunsRepository {
     return this.db.experiments.toArray();
   }
 
-  /** A run's points for one key, in step order (one range read on the compound key). */
-  async series(runId: RunId, key: string): Promise<MetricPoint[]> {
-    return this.db.metrics.where('[runId+key+step]').between([runId, key, -Infinity], [runId, key, Infinity]).toArray();
+  /** A run's history of one key as columns, in step order (one range read over its chunks). */
+  async series(runId: RunId, key: string): Promise<MetricColumns> {
+    return concatChunks((await this.db.metricChunks.where('[runId+key+block]').between([runId, key, -Infinity], [runId, key, Infinity]).toArray()).map(fromChunkRow));
   }
 
+  /** Every point of the runs, per run and key in step order (for export). */
   async points(runIds: readonly RunId[]): Promise<MetricPoint[]> {
-    return this.db.metrics.where('runId').anyOf(runIds as RunId[]).toArray();
+    return (await this.db.metricChunks.where('runId').anyOf(runIds as RunId[]).toArray()).flatMap((row) => chunkPoints(fromChunkRow(row)));
   }
 
   async artifact(runId: RunId): Promise<ModelArtifact | undefined> {
@@ -56,12 +60,12 @@ export class RunsRepository {
     if (changes.length === 0) return;
     const { db } = this;
     try {
-      await db.transaction('rw', [db.runs, db.metrics, db.modelArtifacts, db.experiments], async () => {
+      await db.transaction('rw', [db.runs, db.metricChunks, db.modelArtifacts, db.experiments], async () => {
         const touched = new Map<RunId, Run>();
         const runIds = [...new Set(changes.flatMap((change) => ('runId' in change ? [change.runId] : [])))];
         const stored = await db.runs.bulkGet(runIds);
         stored.forEach((run) => run && touched.set(run.id, run));
-        const points: MetricPoint[] = [];
+        const chunkUpdates = new Map<string, ChunkUpdate>();
         const artifacts: ModelArtifact[] = [];
         const update = (runId: RunId, change: (run: Run) => Run) => {
           const run = touched.get(runId);
@@ -74,8 +78,8 @@ export class RunsRepository {
               await ensureExperiment(db, change.run.experiment, change.run.startedAt);
               break;
             case 'points':
-              points.push(...change.points);
-              update(change.runId, (run) => ({ ...run, metrics: summarise(run.metrics, change.points) }));
+              groupIntoChunks(change.runId, change.series, chunkUpdates);
+              update(change.runId, (run) => ({ ...run, metrics: summarise(run.metrics, change.series) }));
               break;
             case 'params':
               update(change.runId, (run) => ({ ...run, params: { ...run.params, ...change.params } }));
@@ -100,7 +104,7 @@ export class RunsRepository {
             }
           }
         }
-        if (points.length > 0) await db.metrics.bulkPut(points);
+        await writeChunks(db, [...chunkUpdates.values()]);
         if (artifacts.length > 0) await db.modelArtifacts.bulkPut(artifacts);
         if (touched.size > 0) await db.runs.bulkPut([...touched.values()]);
       });
@@ -131,14 +135,14 @@ export class RunsRepository {
 
   async delete(ids: readonly RunId[]): Promise<RemovedRuns> {
     const { db } = this;
-    return db.transaction('rw', [db.runs, db.metrics, db.modelArtifacts], async () => {
+    return db.transaction('rw', [db.runs, db.metricChunks, db.modelArtifacts], async () => {
       const keys = ids as RunId[];
       const removed: RemovedRuns = {
         runs: (await db.runs.bulkGet(keys)).filter((run): run is Run => run !== undefined),
-        points: await db.metrics.where('runId').anyOf(keys).toArray(),
+        points: (await db.metricChunks.where('runId').anyOf(keys).toArray()).flatMap((row) => chunkPoints(fromChunkRow(row))),
         artifacts: (await db.modelArtifacts.bulkGet(keys)).filter((artifact): artifact is ModelArtifact => artifact !== undefined),
       };
-      await db.metrics.where('runId').anyOf(keys).delete();
+      await db.metricChunks.where('runId').anyOf(keys).delete();
       await db.modelArtifacts.bulkDelete(keys);
       await db.runs.bulkDelete(keys);
       return removed;
@@ -149,19 +153,29 @@ export class RunsRepository {
   async restore(removed: RemovedRuns, experiments: readonly Experiment[] = []): Promise<void> {
     const { db } = this;
     try {
-      await db.transaction('rw', [db.runs, db.metrics, db.modelArtifacts, db.experiments], async () => {
+      await db.transaction('rw', [db.runs, db.metricChunks, db.modelArtifacts, db.experiments], async () => {
         for (const experiment of experiments) if (!(await db.experiments.get(experiment.name))) await db.experiments.put(experiment);
         const firstRunOf = new Map<string, number>();
         for (const run of removed.runs) firstRunOf.set(run.experiment, Math.min(firstRunOf.get(run.experiment) ?? Infinity, run.startedAt));
         for (const [name, startedAt] of firstRunOf) await ensureExperiment(db, name, startedAt);
         await db.runs.bulkPut(removed.runs);
-        await db.metrics.bulkPut(removed.points);
+        await writeChunks(db, pointsToChunkUpdates(removed.points));
         await db.modelArtifacts.bulkPut(removed.artifacts);
       });
     } catch (error) {
       throw toStorageError(error, 'storing the runs');
     }
   }
+}
+
+/** Applies new points to their chunks: one read of the chunks they extend, one write back (inside the caller's transaction). */
+async function writeChunks(db: KilnDatabase, updates: readonly ChunkUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const stored = await db.metricChunks.bulkGet(updates.map(chunkKey));
+  await db.metricChunks.bulkPut(updates.map((update, index) => {
+    const row = stored[index];
+    return toChunkRow(mergeIntoChunk(row && fromChunkRow(row), update));
+  }));
 }
 
 async function ensureExperiment(db: KilnDatabase, name: string, createdAt: number): Promise<Experiment> {

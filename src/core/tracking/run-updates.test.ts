@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarise } from './run-updates';
 
-const points = (key: string, values: number[], firstStep = 0) => values.map((value, index) => ({ key, step: firstStep + index, value }));
+const points = (key: string, values: number[], firstStep = 0) => [{ key, steps: Float64Array.from(values, (_, index) => firstStep + index), values: Float64Array.from(values) }];
 
 describe('summarise', () => {
   it('tracks last, min, max, last step and count per key', () => {
@@ -28,7 +28,7 @@ describe('summarise', () => {
   });
 
   it('a late point for an earlier step does not replace the last value', () => {
-    const summary = summarise(summarise({}, points('loss', [0.9, 0.5])), [{ key: 'loss', step: 0, value: 0.1 }])['loss'];
+    const summary = summarise(summarise({}, points('loss', [0.9, 0.5])), points('loss', [0.1]))['loss'];
     expect(summary).toMatchObject({ last: 0.5, lastStep: 1, min: 0.1 });
   });
 });

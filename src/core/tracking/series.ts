@@ -16,28 +16,14 @@ export type XAxisMode = 'step' | 'relative' | 'wall';
 
 export type DownsampleMethod = 'min-max' | 'lttb';
 
-/** How each point maps to x on the chosen axis. */
-function xReader(points: readonly MetricPoint[], mode: XAxisMode, startedAt: number | undefined): (point: MetricPoint) => number {
-  switch (mode) {
-    case 'step':
-      return (point) => point.step;
-    case 'relative': {
-      const origin = startedAt ?? points.reduce((earliest, point) => Math.min(earliest, point.timestamp), Number.POSITIVE_INFINITY);
-      return (point) => (point.timestamp - origin) / 1000;
-    }
-    case 'wall':
-      return (point) => point.timestamp;
-    default:
-      return assertNever(mode, 'x-axis mode');
-  }
-}
-
 /** Points in increasing x; points that share an x keep their logging order. */
 export function toXY(points: readonly MetricPoint[], mode: XAxisMode, startedAt?: number): XY[] {
-  const xOf = xReader(points, mode, startedAt);
-  const xy = points.map((point) => ({ x: xOf(point), y: point.value }));
-  const order = orderByX(xy.map((point) => point.x));
-  return order === null ? xy : Array.from(order, (index) => xy[index]!);
+  const x = xColumn(pointColumns(points), mode, startedAt);
+  const order = orderByX(x);
+  return Array.from(order ?? x, (_, i) => {
+    const index = order === null ? i : order[i]!;
+    return { x: x[index]!, y: points[index]!.value };
+  });
 }
 
 /** Null when `x` is already ascending (the usual case: points arrive by step), else the stable sorting permutation. */
@@ -240,9 +226,9 @@ function downsampleIndices(columns: Columns, buckets: number, method: Downsample
 }
 
 /** A plain loop: Float64Array.from(array, mapper) goes through the iterator protocol and is many times slower. */
-function column<T>(items: readonly T[], read: (item: T) => number, order: Int32Array | null = null): Float64Array {
+function column<T>(items: readonly T[], read: (item: T) => number): Float64Array {
   const values = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i += 1) values[i] = read(items[order === null ? i : order[i]!]!);
+  for (let i = 0; i < items.length; i += 1) values[i] = read(items[i]!);
   return values;
 }
 
@@ -294,14 +280,60 @@ export type ChartSeriesOptions = {
 
 /** One run's history of one metric, ready to plot: x-axis applied, smoothed over the full history, then downsampled. */
 export function chartSeries(points: readonly MetricPoint[], options: ChartSeriesOptions): ChartSeries {
-  const xOf = xReader(points, options.xAxis, options.startedAt);
-  const order = orderByX(column(points, xOf));
-  const x = column(points, xOf, order);
-  const y = column(points, (point) => point.value, order);
+  return chartSeriesOfColumns(pointColumns(points), options);
+}
+
+/** A history as stored (parallel columns, see metric-chunks.ts): no per-point objects are made for the points the chart drops. */
+export type SeriesColumns = { readonly steps: ArrayLike<number>; readonly values: ArrayLike<number>; readonly timestamps: ArrayLike<number> };
+
+function pointColumns(points: readonly MetricPoint[]): SeriesColumns {
+  return { steps: column(points, (point) => point.step), values: column(points, (point) => point.value), timestamps: column(points, (point) => point.timestamp) };
+}
+
+/** chartSeries for a history kept as columns. */
+export function chartSeriesOfColumns(columns: SeriesColumns, options: ChartSeriesOptions): ChartSeries {
+  const rawX = xColumn(columns, options.xAxis, options.startedAt);
+  const order = orderByX(rawX);
+  const x = order === null ? rawX : permuted(rawX, order);
+  const y = permuted(columns.values, order);
   smoothInPlace(y, options.smoothing);
   const { line, markers } = downsampleIndices({ x, y }, options.buckets, options.method ?? 'min-max');
   const at = (index: number): XY => ({ x: x[index]!, y: y[index]! });
   return { line: Array.from(line, at), nonFinite: markers.map(at) };
+}
+
+/** How many values of a history are NaN or ±Infinity (what a chart marks instead of drawing). */
+export function countNonFinite(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i += 1) if (!Number.isFinite(values[i]!)) count += 1;
+  return count;
+}
+
+/** The x of every point on the chosen axis, as a fresh column. */
+function xColumn({ steps, timestamps }: SeriesColumns, mode: XAxisMode, startedAt: number | undefined): Float64Array {
+  switch (mode) {
+    case 'step':
+      return new Float64Array(steps);
+    case 'relative': {
+      let origin = startedAt ?? Number.POSITIVE_INFINITY;
+      if (startedAt === undefined) for (let i = 0; i < timestamps.length; i += 1) origin = Math.min(origin, timestamps[i]!);
+      const x = new Float64Array(timestamps.length);
+      for (let i = 0; i < x.length; i += 1) x[i] = (timestamps[i]! - origin) / 1000;
+      return x;
+    }
+    case 'wall':
+      return new Float64Array(timestamps);
+    default:
+      return assertNever(mode, 'x-axis mode');
+  }
+}
+
+/** A copy of `values` in `order` (or as they are when order is null). */
+function permuted(values: ArrayLike<number>, order: Int32Array | null): Float64Array {
+  if (order === null) return new Float64Array(values);
+  const copy = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i += 1) copy[i] = values[order[i]!]!;
+  return copy;
 }
 
 export type AlignedSeries = {

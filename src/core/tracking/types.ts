@@ -83,6 +83,17 @@ export type MetricPoint = {
   readonly timestamp: number;
 };
 
+/**
+ * One key's points in logging order, as parallel columns: how a batch of points travels from the
+ * kernel (its buffers are transferred, not copied, and never become a million objects).
+ */
+export type MetricSeries = {
+  readonly key: string;
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  readonly timestamps: Float64Array;
+};
+
 /** A model saved with a run, in the tfjs layers format (model.json's content and the weight bytes). */
 export type ModelArtifact = {
   readonly runId: RunId;
@@ -123,7 +134,7 @@ export type TrackingEvent =
       readonly backend: string;
       readonly tfjsVersion: string;
     }
-  | { readonly kind: 'metrics'; readonly runId: RunId; readonly points: readonly Omit<MetricPoint, 'runId'>[] }
+  | { readonly kind: 'metrics'; readonly runId: RunId; readonly series: readonly MetricSeries[] }
   | { readonly kind: 'params'; readonly runId: RunId; readonly params: Params }
   | { readonly kind: 'tags'; readonly runId: RunId; readonly tags: Readonly<Record<string, string>> }
   | { readonly kind: 'model'; readonly runId: RunId; readonly modelJson: Readonly<Record<string, unknown>>; readonly weights: ArrayBuffer; readonly serving?: ServingRecord }

@@ -1,12 +1,16 @@
 import { useMemo, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { MetricPoint, Objective, Run } from '../../core/tracking/types';
+import type { RunId } from '../../lib/ids';
+import type { Objective, Run } from '../../core/tracking/types';
+import type { MetricColumns } from '../../core/tracking/metric-chunks';
 import { useServices } from '../../app/services';
 import { Chart } from '../../components/Chart';
 import { formatMetric, formatParam } from './format-run';
 import { curveTraces, parallelCoordinates, scatterTrace, type XAxis } from './compare-charts';
 import { RunRegistryActions } from '../registry/RunRegistryActions';
 import { RunNotes } from './RunNotes';
+
+const NO_SERIES = new Map<RunId, MetricColumns>();
 
 type Props = { runs: readonly Run[]; objective: Objective | undefined; onClear(): void };
 
@@ -22,13 +26,13 @@ export function ComparePanel({ runs, objective, onClear }: Props) {
   const [isLog, setIsLog] = useState(false);
   const [scatterParam, setScatterParam] = useState(paramKeys.find((key) => key === 'learning_rate') ?? paramKeys[0] ?? '');
   const shownMetric = metricKeys.includes(metric) ? metric : (metricKeys[0] ?? '');
-  // Only the shown metric's points: one range read per run on [runId+key+step].
-  const points = useLiveQuery(
-    async () => (repository ? (await Promise.all(ids.map((id) => repository.series(id, shownMetric)))).flat() : ([] as MetricPoint[])),
+  // Only the shown metric: one range read per run over its chunks ([runId+key+block]).
+  const series = useLiveQuery(
+    async () => new Map<RunId, MetricColumns>(repository ? await Promise.all(ids.map(async (id) => [id, await repository.series(id, shownMetric)] as const)) : []),
     [repository, ids.join(','), shownMetric],
   );
 
-  const curves = useMemo(() => curveTraces(runs, points ?? [], shownMetric, { xAxis, smoothing, widthPx: 900 }), [runs, points, shownMetric, xAxis, smoothing]);
+  const curves = useMemo(() => curveTraces(runs, series ?? NO_SERIES, { xAxis, smoothing, widthPx: 900 }), [runs, series, xAxis, smoothing]);
   const differing = paramKeys.filter((key) => new Set(runs.map((run) => JSON.stringify(run.params[key] ?? null))).size > 1);
   const sameParams = paramKeys.filter((key) => !differing.includes(key));
   const parcoords = useMemo(() => parallelCoordinates(runs, differing, objective?.metric ?? shownMetric), [runs, differing.join(','), objective, shownMetric]);

@@ -3,10 +3,13 @@
  * keep their true shape (spikes included); NaN and infinite values are drawn as markers at the
  * plot's edge instead of breaking the line.
  */
-import type { MetricPoint, Run } from '../../core/tracking/types';
-import { downsampleMinMax, smoothEma } from '../../core/tracking/series';
+import type { RunId } from '../../lib/ids';
+import type { Run } from '../../core/tracking/types';
+import { chartSeriesOfColumns, countNonFinite, type SeriesColumns, type XAxisMode } from '../../core/tracking/series';
 
 export type XAxis = 'step' | 'relative-time' | 'wall-time';
+
+const AXIS_MODES: Record<XAxis, XAxisMode> = { step: 'step', 'relative-time': 'relative', 'wall-time': 'wall' };
 
 const PALETTE = ['#c2410c', '#2563eb', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563', '#dc2626', '#65a30d'];
 
@@ -14,37 +17,39 @@ export function colorOf(index: number): string {
   return PALETTE[index % PALETTE.length] ?? '#4b5563';
 }
 
+const NO_POINTS: SeriesColumns = { steps: [], values: [], timestamps: [] };
+
+/**
+ * One line per run (plus its NaN/∞ markers) for the shown metric. Each history is smoothed whole,
+ * then cut down to at most 4 points per pixel bucket (first, min, max, last) before plotly sees
+ * it: 20 runs × 10,000 steps become 20 traces of a few thousand points, spikes kept.
+ */
 export function curveTraces(
   runs: readonly Run[],
-  points: readonly MetricPoint[],
-  metric: string,
+  series: ReadonlyMap<RunId, SeriesColumns>,
   options: { xAxis: XAxis; smoothing: number; widthPx: number },
 ): { traces: unknown[]; nonFinite: number } {
-  const byRun = new Map<string, MetricPoint[]>();
-  for (const point of points) if (point.key === metric) (byRun.get(point.runId) ?? byRun.set(point.runId, []).get(point.runId)!).push(point);
   const traces: unknown[] = [];
   let nonFinite = 0;
   runs.forEach((run, index) => {
-    const series = (byRun.get(run.id) ?? []).sort((a, b) => a.step - b.step);
-    const x = (point: MetricPoint): number => (options.xAxis === 'step' ? point.step : options.xAxis === 'relative-time' ? (point.timestamp - run.startedAt) / 1000 : point.timestamp);
-    const finite = series.filter((point) => Number.isFinite(point.value));
-    const odd = series.filter((point) => !Number.isFinite(point.value));
-    nonFinite += odd.length;
-    const smoothed = smoothEma(finite.map((point) => point.value), options.smoothing);
-    const shown = downsampleMinMax(finite.map((point, i) => ({ x: x(point), y: smoothed[i] ?? point.value })), options.widthPx);
+    // A run without points for this metric still gets its (empty) line, so the legend lists every run.
+    const columns = series.get(run.id) ?? NO_POINTS;
+    const shown = chartSeriesOfColumns(columns, { xAxis: AXIS_MODES[options.xAxis], smoothing: options.smoothing, buckets: options.widthPx, startedAt: run.startedAt });
+    nonFinite += countNonFinite(columns.values);
     const color = colorOf(index);
-    traces.push({ type: 'scattergl', mode: shown.length > 60 ? 'lines' : 'lines+markers', name: run.name, x: shown.map((p) => p.x), y: shown.map((p) => p.y), line: { color, width: 2 }, marker: { size: 4 } });
-    if (odd.length > 0) {
+    const { line } = shown;
+    traces.push({ type: 'scattergl', mode: line.length > 60 ? 'lines' : 'lines+markers', name: run.name, x: line.map((p) => p.x), y: line.map((p) => p.y), line: { color, width: 2 }, marker: { size: 4 } });
+    if (shown.nonFinite.length > 0) {
       traces.push({
         type: 'scatter',
         mode: 'markers',
         name: `${run.name}: NaN/∞`,
-        x: odd.map(x),
-        y: odd.map(() => 1),
+        x: shown.nonFinite.map((p) => p.x),
+        y: shown.nonFinite.map(() => 1),
         yaxis: 'y',
         yref: 'paper',
         marker: { symbol: 'x', size: 9, color },
-        text: odd.map((point) => String(point.value)),
+        text: shown.nonFinite.map((p) => String(p.y)),
         hovertemplate: '%{text} at %{x}<extra></extra>',
         showlegend: false,
         cliponaxis: false,

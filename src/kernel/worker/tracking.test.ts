@@ -29,6 +29,10 @@ beforeAll(async () => {
 
 const kinds = (events: readonly TrackingEvent[]) => events.map((event) => event.kind);
 
+/** The points the metric events carry (as columns per key), one record each, in the order sent. */
+const pointsOf = (events: readonly TrackingEvent[]) =>
+  events.flatMap((event) => (event.kind === 'metrics' ? event.series.flatMap(({ key, steps, values }) => Array.from(steps, (step, i) => ({ key, step, value: values[i] }))) : []));
+
 function tinyModel() {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 4, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError', metrics: ['mae'] });
@@ -50,10 +54,10 @@ describe('autolog', () => {
     expect(start.run.source).toBe('autolog');
     expect(start.run.params).toMatchObject({ optimizer: 'Adam', learning_rate: 0.02, loss: 'meanSquaredError', metrics: 'mae', epochs: 3, batch_size: 5, validation_split: 0.2, total_params: 17, layers: 'Dense(4, relu) → Dense(1)' });
     expect(start.datasets).toEqual([expect.objectContaining({ name: 'sales.csv' })]);
-    const metrics = events[1] as Extract<TrackingEvent, { kind: 'metrics' }>;
-    const keys = [...new Set(metrics.points.map((point) => point.key))].sort();
+    const points = pointsOf([events[1]!]);
+    const keys = [...new Set(points.map((point) => point.key))].sort();
     expect(keys).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
-    expect(metrics.points.filter((point) => point.key === 'loss').map((point) => point.step)).toEqual([1, 2, 3]);
+    expect(points.filter((point) => point.key === 'loss').map((point) => point.step)).toEqual([1, 2, 3]);
     const model = events[2] as Extract<TrackingEvent, { kind: 'model' }>;
     expect(model.weights.byteLength).toBe(17 * 4);
     expect(model.modelJson['modelTopology']).toBeDefined();
@@ -67,7 +71,7 @@ describe('autolog', () => {
     tracking.beginCell(true);
     await tinyModel().fit(tf.randomNormal([20, 2]), tf.randomNormal([20, 1]), { epochs: 2, batchSize: 5 });
     tracking.endCell('ok');
-    const points = events.flatMap((event) => (event.kind === 'metrics' ? event.points : []));
+    const points = pointsOf(events);
     expect(points.filter((point) => point.key === 'batch/loss').map((point) => point.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(points.filter((point) => point.key === 'loss')).toHaveLength(2);
   });
@@ -103,7 +107,7 @@ describe('track API', () => {
     run.end();
     const metricEvents = events.filter((event): event is Extract<TrackingEvent, { kind: 'metrics' }> => event.kind === 'metrics');
     expect(metricEvents.length).toBeLessThanOrEqual(3);
-    const steps = metricEvents.flatMap((event) => event.points.map((point) => point.step));
+    const steps = pointsOf(metricEvents).map((point) => point.step);
     expect(steps).toHaveLength(50_000);
     expect(steps.every((step, index) => step === index)).toBe(true);
     expect(events.at(-1)).toMatchObject({ kind: 'run-end', status: 'finished' });
@@ -116,7 +120,7 @@ describe('track API', () => {
     run.log({ loss: NaN, ratio: Infinity }, 4);
     expect(() => run.log({ auc: '0.9' as unknown as number })).toThrow(/metric 'auc' must be a number, got the string "0.9"/);
     run.end();
-    const points = events.flatMap((event) => (event.kind === 'metrics' ? event.points : []));
+    const points = pointsOf(events);
     expect(points.map((point) => [point.key, point.step, point.value])).toEqual([
       ['loss', 4, NaN],
       ['ratio', 4, Infinity],

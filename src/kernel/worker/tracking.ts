@@ -6,7 +6,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import { io } from '@tensorflow/tfjs';
 import { newRunId, type RunId } from '../../lib/ids';
-import type { DatasetFingerprint, MetricPoint, Objective, Params, ParamValue, RunStatus, ServingRecord, TrackingEvent } from '../../core/tracking/types';
+import type { DatasetFingerprint, MetricSeries, Objective, Params, ParamValue, RunStatus, ServingRecord, TrackingEvent } from '../../core/tracking/types';
 import type { Preprocessor } from './preprocess-api';
 
 type Tf = typeof TfModule;
@@ -63,26 +63,33 @@ export type FitLog = {
 /** Points waiting in the worker are sent at once past this many (one message each, not one per `log`). */
 const MAX_BUFFERED_POINTS = 20_000;
 
+/** One run's points for one key, waiting to be sent. Plain number arrays: cheap to push to, copied once into Float64Arrays. */
+type PendingSeries = { steps: number[]; values: number[]; timestamps: number[] };
+
 /**
  * Coalesces metric points: a loop calling `run.log` a million times sends a few dozen messages,
- * not a million. Any other event first sends the points before it, so order is kept.
+ * not a million, each holding per key three Float64Array columns that are transferred, not
+ * copied. Any other event first sends the points before it, so order is kept.
  */
 class BatchingSink implements TrackingSink {
-  private readonly buffered = new Map<RunId, Omit<MetricPoint, 'runId'>[]>();
+  private readonly buffered = new Map<RunId, Map<string, PendingSeries>>();
   private count = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly inner: TrackingSink) {}
 
   emit(event: TrackingEvent, transfer?: Transferable[]): void {
-    if (event.kind !== 'metrics') {
-      this.flush();
-      this.inner.emit(event, transfer);
-      return;
-    }
-    const points = this.buffered.get(event.runId) ?? this.buffered.set(event.runId, []).get(event.runId)!;
-    for (const point of event.points) points.push(point);
-    this.count += event.points.length;
+    this.flush();
+    this.inner.emit(event, transfer);
+  }
+
+  log(runId: RunId, key: string, step: number, value: number, timestamp: number): void {
+    const run = this.buffered.get(runId) ?? this.buffered.set(runId, new Map()).get(runId)!;
+    const series = run.get(key) ?? run.set(key, { steps: [], values: [], timestamps: [] }).get(key)!;
+    series.steps.push(step);
+    series.values.push(value);
+    series.timestamps.push(timestamp);
+    this.count += 1;
     if (this.count >= MAX_BUFFERED_POINTS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 0);
   }
@@ -90,7 +97,15 @@ class BatchingSink implements TrackingSink {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [runId, points] of this.buffered) this.inner.emit({ kind: 'metrics', runId, points });
+    for (const [runId, byKey] of this.buffered) {
+      const series: MetricSeries[] = [...byKey].map(([key, pending]) => ({
+        key,
+        steps: new Float64Array(pending.steps),
+        values: new Float64Array(pending.values),
+        timestamps: new Float64Array(pending.timestamps),
+      }));
+      this.inner.emit({ kind: 'metrics', runId, series }, series.flatMap((columns) => [columns.steps.buffer, columns.values.buffer, columns.timestamps.buffer]));
+    }
     this.buffered.clear();
     this.count = 0;
   }
@@ -232,7 +247,7 @@ class RunState {
 
   constructor(
     readonly id: RunId,
-    private readonly sink: TrackingSink,
+    private readonly sink: BatchingSink,
     private readonly onEnd: (run: RunState) => void,
     private readonly servingFor: (model: TfModule.LayersModel) => ServingRecord | undefined,
   ) {
@@ -255,17 +270,20 @@ class RunState {
     this.logAt(metrics, step);
   }
 
-  /** Logs at `step`, or one past each key's last step. Values may be NaN or ±Infinity: they are kept as such. */
+  /**
+   * Logs at `step`, or one past each key's last step. Values may be NaN or ±Infinity: they are
+   * kept as such. A value that is not a number refuses the whole call, logging none of it.
+   */
   logAt(metrics: Record<string, unknown>, step?: number): void {
     if (this.hasEnded) return;
     const timestamp = Date.now();
-    const points = Object.entries(metrics).map(([key, value]) => {
-      if (typeof value !== 'number') throw new TypeError(`run.log: metric '${key}' must be a number, got ${describe(value)}`);
+    const entries = Object.entries(metrics);
+    for (const [key, value] of entries) if (typeof value !== 'number') throw new TypeError(`run.log: metric '${key}' must be a number, got ${describe(value)}`);
+    for (const [key, value] of entries) {
       const at = step ?? this.nextStep.get(key) ?? 0;
       this.nextStep.set(key, at + 1);
-      return { key, step: at, value, timestamp };
-    });
-    if (points.length > 0) this.sink.emit({ kind: 'metrics', runId: this.id, points });
+      this.sink.log(this.id, key, at, value as number, timestamp);
+    }
   }
 
   logParams(params: Record<string, unknown>): void {
