@@ -64,6 +64,21 @@ describe('autolog', () => {
     expect(events[3]).toMatchObject({ kind: 'run-end', status: 'finished' });
   });
 
+  it("logs and saves the user's Sequential (its name, its metadata such as class labels), not the model it trains through", async () => {
+    const { events, tracking } = setUp();
+    current = tracking;
+    tracking.beginCell(true);
+    const model = tinyModel();
+    model.setUserDefinedMetadata({ labels: ['price'] });
+    await model.fit(tf.randomNormal([8, 2]), tf.randomNormal([8, 1]), { epochs: 1 });
+    tracking.endCell('ok');
+    const start = events.find((event) => event.kind === 'run-start') as Extract<TrackingEvent, { kind: 'run-start' }>;
+    expect(start.run.name).toBe(model.name);
+    const saved = events.find((event) => event.kind === 'model') as Extract<TrackingEvent, { kind: 'model' }>;
+    expect(saved.modelJson['userDefinedMetadata']).toEqual({ labels: ['price'] });
+    expect((saved.modelJson['modelTopology'] as { class_name?: string }).class_name).toBe('Sequential');
+  });
+
   it('logs per-batch metrics only when asked', async () => {
     const { events, tracking } = setUp();
     current = tracking;

@@ -29,17 +29,36 @@ export function installTrainingHooks(tf: Tf, host: TrainingHost): void {
   const prototype = tf.LayersModel.prototype;
   const originalFit = prototype.fit;
   const originalFitDataset = prototype.fitDataset;
+  /*
+   * A Sequential trains through an inner LayersModel (Sequential.fit delegates to `this.model.fit`).
+   * The run must log and save the user's model, with its name and its metadata (class labels set
+   * with setUserDefinedMetadata), not that inner one.
+   */
+  // The Sequential whose fit is calling its inner model's, which it does before its first await.
+  const delegating: TfModule.Sequential[] = [];
+  const userModel = (model: TfModule.LayersModel) => delegating.at(-1) ?? model;
+  for (const method of ['fit', 'fitDataset'] as const) {
+    const delegate = tf.Sequential.prototype[method] as (this: TfModule.Sequential, ...args: unknown[]) => Promise<TfModule.History>;
+    (tf.Sequential.prototype as unknown as Record<string, unknown>)[method] = function (this: TfModule.Sequential, ...args: unknown[]) {
+      delegating.push(this);
+      try {
+        return delegate.apply(this, args);
+      } finally {
+        delegating.pop();
+      }
+    };
+  }
 
   prototype.fit = async function fit(this: TfModule.LayersModel, x, y, args = {}) {
     const samples = sampleCount(x);
     const training = samples === null ? null : Math.ceil(samples * (1 - (args.validationSplit ?? 0)));
     const batchesPerEpoch = training === null ? 0 : Math.ceil(training / (args.batchSize ?? 32));
-    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch, host.startFit(this, args));
+    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch, host.startFit(userModel(this), args));
     return tracker.follow(() => originalFit.call(this, x, y, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 
   prototype.fitDataset = async function fitDataset(this: TfModule.LayersModel, dataset, args) {
-    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0, host.startFit(this, args as TfModule.ModelFitDatasetArgs<unknown>));
+    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0, host.startFit(userModel(this), args as TfModule.ModelFitDatasetArgs<unknown>));
     return tracker.follow(() => originalFitDataset.call(this, dataset, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 }
