@@ -206,15 +206,39 @@ export async function runCell(page, cell, { timeout = 30_000, startTimeout = 1_5
   for (let attempt = 1; ; attempt++) {
     await focusEditor(cell);
     await page.keyboard.press('Control+Enter');
-    const deadline = Date.now() + startTimeout;
-    let started = false;
-    while (!started && Date.now() < deadline) {
-      started = (await runCount(page)) > before || (await isRunningPrompt(cell));
-      if (!started) await page.waitForTimeout(25);
-    }
-    if (started) break;
+    if (await hasStarted(page, cell, before, startTimeout)) break;
     if (attempt === 2) throw new Error('Ctrl+Enter in the cell editor did not start a run (no [*] prompt, no output)');
   }
+  return finishedRun(page, cell, before, timeout);
+}
+
+/**
+ * As a quick user does on a page that just became editable: click into the cell, select all, type
+ * `source` and press Ctrl+Enter at once, without the pauses and read-backs of replaceCellSource
+ * (each a round trip to the browser). The caller checks the output: if the keys went astray it
+ * is not what `source` prints.
+ */
+export async function typeAndRun(page, cell, source, { timeout = 60_000 } = {}) {
+  const before = await runCount(page);
+  await cell.locator(SELECTORS.editor).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(source);
+  await page.keyboard.press('Control+Enter');
+  if (!(await hasStarted(page, cell, before, timeout))) throw new Error('Ctrl+Enter in the cell editor did not start a run (no [*] prompt, no output)');
+  return finishedRun(page, cell, before, timeout);
+}
+
+async function hasStarted(page, cell, before, startTimeout) {
+  const deadline = Date.now() + startTimeout;
+  for (;;) {
+    if ((await runCount(page)) > before || (await isRunningPrompt(cell))) return true;
+    if (Date.now() >= deadline) return false;
+    await page.waitForTimeout(25);
+  }
+}
+
+/** Waits until the run numbered after `before` has shown its output and the kernel is idle again. */
+async function finishedRun(page, cell, before, timeout) {
   try {
     await page.waitForFunction(
       ({ count, cellId }) => {
