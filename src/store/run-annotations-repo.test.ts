@@ -6,7 +6,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunId } from '../lib/ids';
-import type { MetricPoint, ModelArtifact, Run } from '../core/tracking/types';
+import type { MetricSeries, ModelArtifact, Run } from '../core/tracking/types';
 import { makeRun, runId } from '../core/tracking/__fixtures__/make-run';
 import { RunEditError } from '../core/tracking/run-annotations';
 import { RegistryRepository } from './registry-repo';
@@ -20,8 +20,15 @@ afterEach(() => {
   for (const db of opened.splice(0)) db.close();
 });
 
-const points = (run: Run, count: number): MetricPoint[] =>
-  Array.from({ length: count }, (_, step) => ({ runId: run.id, key: 'loss', step, value: 1 / (step + 1), timestamp: run.startedAt + step }));
+/** A batch of `count` loss values as the kernel sends it (columns per key). */
+const points = (run: Run, count: number): MetricSeries[] => [
+  {
+    key: 'loss',
+    steps: Float64Array.from({ length: count }, (_, step) => step),
+    values: Float64Array.from({ length: count }, (_, step) => 1 / (step + 1)),
+    timestamps: Float64Array.from({ length: count }, (_, step) => run.startedAt + step),
+  },
+];
 
 const artifact = (run: Run): ModelArtifact => ({ runId: run.id, modelJson: { format: 'layers-model' }, weights: new Float32Array([1, 2]).buffer, savedAt: run.startedAt });
 
@@ -32,7 +39,7 @@ async function seeded(...runs: Run[]) {
   const runsRepository = new RunsRepository(db);
   await runsRepository.apply(runs.flatMap((run) => [
     { kind: 'start', run } as const,
-    { kind: 'points', runId: run.id, points: points(run, 3) } as const,
+    { kind: 'points', runId: run.id, series: points(run, 3) } as const,
     { kind: 'model', artifact: artifact(run) } as const,
   ]));
   return { db, runs: runsRepository, annotations: new RunAnnotationsRepository(db, runsRepository), registry: new RegistryRepository(db) };
