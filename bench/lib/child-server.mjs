@@ -7,10 +7,18 @@ import { spawn } from 'node:child_process';
 
 const running = new Set();
 
-// A crash or an early process.exit() skips the suite's finally blocks: kill what is left.
-process.once('exit', () => {
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+};
+// A crash or an early process.exit() skips the suite's finally blocks: kill what is left.
+process.once('exit', killAll);
+// So does Ctrl+C: kill the servers, then die of the signal as the bench would have.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 const STOP_GRACE_MS = 5_000;
 

@@ -63,6 +63,8 @@ async function runInChild({ url, method = 'GET', body, connections, durationS, w
 }
 
 if (process.argv[1] === SELF && process.argv.includes('--child')) {
+  // The bench went away (killed, crashed): stop loading a server nobody measures.
+  process.once('disconnect', () => process.exit(1));
   process.once('message', (options) => {
     runInChild(options).then(
       (result) => process.send({ result }, () => process.exit(0)),
