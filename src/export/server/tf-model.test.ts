@@ -60,6 +60,14 @@ describe('loadModel', () => {
     output.forEach((value, index) => expect(value).toBeCloseTo(expected[index] as number, 6));
   });
 
+  it('keeps no tensor after a prediction, so a long-running server does not leak', async () => {
+    const runner = await loadModel(tf, files.modelJson, reader(files.weights));
+    runner.predict(input, 2);
+    const before = tf.memory().numTensors;
+    for (let call = 0; call < 5; call++) runner.predict(input, 2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses weights of the wrong size, saying how many bytes it found and needed', async () => {
     const short = files.weights.subarray(0, files.weights.length - 4);
     await expect(loadModel(tf, files.modelJson, reader(short))).rejects.toThrow(ModelLoadError);

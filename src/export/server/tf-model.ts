@@ -98,16 +98,20 @@ export async function loadModel(tf: Tf, modelJson: unknown, readFile: (path: str
     throw new ModelLoadError(`the model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
   }
   const inputWidth = widthOf((model.inputs[0] as TfjsLayers.SymbolicTensor).shape, 'input');
-  const output = model.outputs[0] as TfjsLayers.SymbolicTensor;
-  const outputWidth = widthOf(output.shape, 'output');
-  const outputName = output.name;
+  const symbolicOutput = model.outputs[0] as TfjsLayers.SymbolicTensor;
+  const outputWidth = widthOf(symbolicOutput.shape, 'output');
+  const outputName = symbolicOutput.name;
   return {
     inputWidth,
     outputWidth,
     predict(values, rows) {
       // execute() runs the same layer graph as predict(), without predict()'s per-call input checks
       // and its split into batches of 32 (then concatenated): half the cost of a small model's call.
-      const predicted = tf.tidy(() => (model.execute(tf.tensor2d(values, [rows, inputWidth], 'float32'), outputName) as TfjsCore.Tensor).dataSync() as Float32Array);
+      // tidy() returns the output tensor, read afterwards: given the Float32Array itself, tidy would
+      // walk it element by element looking for tensors to keep, which costs more than the model.
+      const output = tf.tidy(() => model.execute(tf.tensor2d(values, [rows, inputWidth], 'float32'), outputName) as TfjsCore.Tensor);
+      const predicted = output.dataSync() as Float32Array;
+      output.dispose();
       for (let index = 0; index < predicted.length; index++) {
         if (!Number.isFinite(predicted[index])) throw new Error(`the model produced ${predicted[index]} for row ${Math.floor(index / outputWidth)}`);
       }
