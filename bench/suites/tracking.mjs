@@ -4,23 +4,35 @@
  *   ingest-1m-points        a cell logs 100,000 steps × 10 metrics (run.log with 10 keys per
  *                           step, as a custom training loop logging its losses and rates would)
  *                           → all 1,000,000 points in Kiln's IndexedDB (the run finished, its
- *                           summaries and its `metrics` rows counting them); clock from the loop's
- *                           first run.log (worker) to the page seeing them stored; median of 3 (≤ 3000 ms)
- *   ingest-raw-idb          the same points written with raw IndexedDB put() in transactions of
- *                           50,000 (Kiln's flush size) into a scratch database with the same key
- *                           layout, in the same page, alternated with the above (reference)
- *   ingest-vs-raw-idb       median of the per-pair ratios (≤ 1.5)
+ *                           summaries counting them, its `metricChunks` rows holding them); clock
+ *                           from the loop's first run.log (worker) to the page seeing them stored.
+ *                           Everything in between counts: the logging loop, the worker → page
+ *                           messages, the recorder's batching, summaries and chunking, IndexedDB.
+ *                           Median of 3 (≤ 3000 ms)
+ *   ingest-logging-loop     breakdown: the cell's run.log loop alone (worker)
+ *   ingest-raw-idb          the same points written by a plain loop with raw IndexedDB add() as the
+ *                           rows Kiln stores (schema v6: one row per key and 1,000 steps, values as
+ *                           a Float64Array, steps/timestamps packed), 50,000 points per transaction
+ *                           (Kiln's flush size), into a scratch database in the same page,
+ *                           alternated with the above: what the storage alone costs (reference)
+ *   ingest-vs-raw-idb       median of the per-pair ratios Kiln / raw (≤ 1.5): Kiln's overhead over
+ *                           writing the same rows by hand
  *   autolog-overhead        the kernel suite's fit (10→64→64→1 MLP, 20k×10, 5 epochs, batch 256)
- *                           with autolog on vs `track.autolog(false)`, alternated; median of the
- *                           per-pair ratios of model.fit times (≤ 1.05)
+ *                           with autolog on vs `track.autolog(false)`, alternated, in its own
+ *                           notebook; median of the per-pair ratios of model.fit times (≤ 1.05)
  *   compare-20-runs         20 runs × 10,000 steps × 3 metrics (imported): with 19 selected, click
  *                           the 20th run's checkbox → its curve in the chart's legend, then the next
- *                           frame; median of 5 (≤ 500 ms)
+ *                           frame: the 20th run's chunks of the shown metric read (the first sample;
+ *                           later ones find them read, as the data has not changed), its curve cut
+ *                           to ≤ 4 points per 2-pixel bucket, the 20 SVG curves, params, parallel
+ *                           coordinates and records redrawn; median of 5 (≤ 500 ms)
  *   runs-table-filter       10,000 runs (imported): fill the filter box with a query → the runs
  *                           count shows the result, then the next frame; median of 5 (≤ 200 ms)
  *   runs-table-sort         click the metrics.val_acc header → the table re-sorted, then the next
  *                           frame; median of 5 (≤ 200 ms)
  *
+ * $KILN_TRACKING_PARTS (e.g. "ingest,compare"; parts: table, ingest, autolog, compare) runs only
+ * those parts.
  * Each part seeds its own fresh browser profile. The machine's CPU may be shared: compare ratios
  * within one run.
  */
@@ -51,7 +63,7 @@ const SELECTORS = Object.freeze({
   runsQuery: '[data-testid="runs-query"]',
   importInput: 'input[data-testid="import-runs-input"]',
   compareCurves: '[data-testid="compare-curves"]',
-  /** One legend entry per trace; the curves are WebGL (scattergl), so the SVG holds no trace paths. */
+  /** One legend entry per run's curve (its NaN/∞ markers have none). */
   curveLegendEntry: '[data-testid="compare-curves"] .main-svg .legend .traces',
 });
 
@@ -128,7 +140,7 @@ async function ingestRows(ctx, page, cell) {
   return [
     measured('ingest-1m-points', round(median(kilnMs)), 'ms', TARGETS.ingest, { samples: kilnMs, workload }),
     informational('ingest-logging-loop', round(median(loopMs)), 'ms', 'breakdown: the cell\'s run.log loop in the worker', { samples: loopMs }),
-    informational('ingest-raw-idb', round(median(rawMs)), 'ms', `reference: raw IndexedDB put, ${RAW_BATCH} per transaction`, { samples: rawMs }),
+    informational('ingest-raw-idb', round(median(rawMs)), 'ms', `reference: Kiln's rows by raw IndexedDB add, ${RAW_BATCH} points per transaction`, { samples: rawMs }),
     measured('ingest-vs-raw-idb', round(median(ratios), 3), '×', TARGETS.ingestRatio, { samples: ratios }),
   ];
 }
@@ -302,7 +314,7 @@ const PARTS = {
   compare: { metrics: [['compare-20-runs', 'ms', TARGETS.compare]], measure: compareRows },
 };
 
-/** $KILN_TRACKING_PARTS (e.g. "ingest,compare") runs only those parts, for working on one of them. */
+/** The parts $KILN_TRACKING_PARTS names (all when unset), for working on one of them. */
 function chosenParts() {
   const names = (process.env.KILN_TRACKING_PARTS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !(name in PARTS));

@@ -1,23 +1,18 @@
 import { useMemo, useState } from 'react';
-import { useLiveQuery } from 'dexie-react-hooks';
-import type { RunId } from '../../lib/ids';
 import type { Objective, Run } from '../../core/tracking/types';
-import type { MetricColumns } from '../../core/tracking/metric-chunks';
 import { useServices } from '../../app/services';
 import { Chart } from '../../components/Chart';
 import { formatMetric, formatParam } from './format-run';
 import { curveTraces, parallelCoordinates, scatterTrace, type XAxis } from './compare-charts';
+import { useRunSeries } from './useRunSeries';
 import { RunRegistryActions } from '../registry/RunRegistryActions';
 import { RunNotes } from './RunNotes';
-
-const NO_SERIES = new Map<RunId, MetricColumns>();
 
 type Props = { runs: readonly Run[]; objective: Objective | undefined; onClear(): void };
 
 /** Compare selected runs: overlaid curves, the params that differ, parallel coordinates, a scatter, and their records. */
 export function ComparePanel({ runs, objective, onClear }: Props) {
   const { runs: repository, workspace } = useServices();
-  const ids = runs.map((run) => run.id);
   const metricKeys = useMemo(() => [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].sort(), [runs]);
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((run) => Object.keys(run.params)))].sort(), [runs]);
   const [metric, setMetric] = useState<string>(objective?.metric ?? metricKeys.find((key) => key === 'val_loss') ?? metricKeys[0] ?? '');
@@ -26,13 +21,10 @@ export function ComparePanel({ runs, objective, onClear }: Props) {
   const [isLog, setIsLog] = useState(false);
   const [scatterParam, setScatterParam] = useState(paramKeys.find((key) => key === 'learning_rate') ?? paramKeys[0] ?? '');
   const shownMetric = metricKeys.includes(metric) ? metric : (metricKeys[0] ?? '');
-  // Only the shown metric: one range read per run over its chunks ([runId+key+block]).
-  const series = useLiveQuery(
-    async () => new Map<RunId, MetricColumns>(repository ? await Promise.all(ids.map(async (id) => [id, await repository.series(id, shownMetric)] as const)) : []),
-    [repository, ids.join(','), shownMetric],
-  );
+  // Only the shown metric, one range read over its chunks per run whose data changed.
+  const series = useRunSeries(repository, runs, shownMetric);
 
-  const curves = useMemo(() => curveTraces(runs, series ?? NO_SERIES, { xAxis, smoothing, widthPx: 900 }), [runs, series, xAxis, smoothing]);
+  const curves = useMemo(() => curveTraces(runs, series, { xAxis, smoothing, widthPx: 900 }), [runs, series, xAxis, smoothing]);
   const differing = paramKeys.filter((key) => new Set(runs.map((run) => JSON.stringify(run.params[key] ?? null))).size > 1);
   const sameParams = paramKeys.filter((key) => !differing.includes(key));
   const parcoords = useMemo(() => parallelCoordinates(runs, differing, objective?.metric ?? shownMetric), [runs, differing.join(','), objective, shownMetric]);

@@ -5,7 +5,7 @@
  */
 import type { RunId } from '../../lib/ids';
 import type { Run } from '../../core/tracking/types';
-import { chartSeriesOfColumns, countNonFinite, type SeriesColumns, type XAxisMode } from '../../core/tracking/series';
+import { chartSeriesOfColumns, countNonFinite, type ChartSeries, type SeriesColumns, type XAxisMode } from '../../core/tracking/series';
 
 export type XAxis = 'step' | 'relative-time' | 'wall-time';
 
@@ -17,28 +17,56 @@ export function colorOf(index: number): string {
   return PALETTE[index % PALETTE.length] ?? '#4b5563';
 }
 
-const NO_POINTS: SeriesColumns = { steps: [], values: [], timestamps: [] };
+/** Pixels per downsampling bucket: a bucket keeps up to 4 points, so a curve has at most 2 per pixel. */
+const PIXELS_PER_BUCKET = 2;
 
 /**
  * One line per run (plus its NaN/∞ markers) for the shown metric. Each history is smoothed whole,
- * then cut down to at most 4 points per pixel bucket (first, min, max, last) before plotly sees
- * it: 20 runs × 10,000 steps become 20 traces of a few thousand points, spikes kept.
+ * then cut down to at most 4 points (first, min, max, last) per 2-pixel bucket before plotly sees
+ * it: 20 runs × 10,000 steps become 20 lines of under 2,000 points, spikes kept. That few points
+ * draw fast as SVG, so the curves need no WebGL (which is slow without a GPU, and every WebGL
+ * chart on the page costs a context).
  */
+type CurveOptions = { xAxis: XAxis; smoothing: number; widthPx: number };
+
+type PreparedCurve = { readonly options: string; readonly shown: ChartSeries; readonly nonFinite: number };
+
+/**
+ * Each history's curve as last prepared (the history is the columns a read returned), so
+ * selecting one more run prepares that run's curve only; other options prepare them all again.
+ */
+const preparedCurves = new WeakMap<SeriesColumns, PreparedCurve>();
+
+function preparedCurve(columns: SeriesColumns, startedAt: number, options: CurveOptions): PreparedCurve {
+  const key = JSON.stringify([startedAt, options.xAxis, options.smoothing, options.widthPx]);
+  const prepared = preparedCurves.get(columns);
+  if (prepared?.options === key) return prepared;
+  const curve: PreparedCurve = {
+    options: key,
+    shown: chartSeriesOfColumns(columns, { xAxis: AXIS_MODES[options.xAxis], smoothing: options.smoothing, buckets: options.widthPx / PIXELS_PER_BUCKET, startedAt }),
+    nonFinite: countNonFinite(columns.values),
+  };
+  preparedCurves.set(columns, curve);
+  return curve;
+}
+
 export function curveTraces(
   runs: readonly Run[],
   series: ReadonlyMap<RunId, SeriesColumns>,
-  options: { xAxis: XAxis; smoothing: number; widthPx: number },
+  options: CurveOptions,
 ): { traces: unknown[]; nonFinite: number } {
   const traces: unknown[] = [];
   let nonFinite = 0;
   runs.forEach((run, index) => {
-    // A run without points for this metric still gets its (empty) line, so the legend lists every run.
-    const columns = series.get(run.id) ?? NO_POINTS;
-    const shown = chartSeriesOfColumns(columns, { xAxis: AXIS_MODES[options.xAxis], smoothing: options.smoothing, buckets: options.widthPx, startedAt: run.startedAt });
-    nonFinite += countNonFinite(columns.values);
+    // A run not read yet gets no line until its points are there; one read without points for this
+    // metric gets an empty line, so the legend lists it.
+    const columns = series.get(run.id);
+    if (columns === undefined) return;
+    const { shown, nonFinite: marked } = preparedCurve(columns, run.startedAt, options);
+    nonFinite += marked;
     const color = colorOf(index);
     const { line } = shown;
-    traces.push({ type: 'scattergl', mode: line.length > 60 ? 'lines' : 'lines+markers', name: run.name, x: line.map((p) => p.x), y: line.map((p) => p.y), line: { color, width: 2 }, marker: { size: 4 } });
+    traces.push({ type: 'scatter', mode: line.length > 60 ? 'lines' : 'lines+markers', name: run.name, x: line.map((p) => p.x), y: line.map((p) => p.y), line: { color, width: 2 }, marker: { size: 4 } });
     if (shown.nonFinite.length > 0) {
       traces.push({
         type: 'scatter',
