@@ -168,14 +168,27 @@ export class RunsRepository {
   }
 }
 
-/** Applies new points to their chunks: one read of the chunks they extend, one write back (inside the caller's transaction). */
+/**
+ * Applies new points to their chunks (inside the caller's transaction): finds which of them are
+ * stored already with one keys-only range read per run and key (usually none, or the one a
+ * previous batch ended in), reads those, and writes every chunk back once.
+ */
 async function writeChunks(db: KilnDatabase, updates: readonly ChunkUpdate[]): Promise<void> {
   if (updates.length === 0) return;
-  const stored = await db.metricChunks.bulkGet(updates.map(chunkKey));
-  await db.metricChunks.bulkPut(updates.map((update, index) => {
-    const row = stored[index];
-    return toChunkRow(mergeIntoChunk(row && fromChunkRow(row), update));
-  }));
+  const ranges = new Map<string, { runId: RunId; key: string; low: number; high: number }>();
+  for (const { runId, key, block } of updates) {
+    const id = JSON.stringify([runId, key]);
+    const range = ranges.get(id);
+    if (range) {
+      range.low = Math.min(range.low, block);
+      range.high = Math.max(range.high, block);
+    } else ranges.set(id, { runId, key, low: block, high: block });
+  }
+  const existing = (
+    await Promise.all([...ranges.values()].map(({ runId, key, low, high }) => db.metricChunks.where('[runId+key+block]').between([runId, key, low], [runId, key, high], true, true).primaryKeys()))
+  ).flat();
+  const stored = new Map((await db.metricChunks.bulkGet(existing)).flatMap((row) => (row ? [[JSON.stringify(chunkKey(row)), fromChunkRow(row)] as const] : [])));
+  await db.metricChunks.bulkPut(updates.map((update) => toChunkRow(mergeIntoChunk(stored.get(JSON.stringify(chunkKey(update))), update))));
 }
 
 async function ensureExperiment(db: KilnDatabase, name: string, createdAt: number): Promise<Experiment> {
