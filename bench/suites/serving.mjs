@@ -18,8 +18,9 @@
  *   artifact-vs-bare         median of the per-round throughput ratios (≥ 0.5)
  *   v2-infer-rps/-p99        the same load on the KServe V2 infer route, informational
  *
- * Rounds alternate the bare server and the artifact (3 rounds; rows give the medians), so a
- * neighbour's burst on this shared machine hits both. Every server and the load generator are
+ * Each route first gets 5 s of unmeasured load (JIT warm-up). Then rounds alternate the bare
+ * server and the artifact (3 rounds; rows give the medians), so a neighbour's burst on this
+ * shared machine hits both. Every server and the load generator are
  * separate processes: autocannon runs in a child of its own (lib/load-test.mjs), so it competes
  * for the CPU with the server under test as any client on the same host would, but never shares
  * an event loop with it or with the bench. With 2 cores, the client takes about one of them.
@@ -42,6 +43,7 @@ const TARGETS = {
 };
 
 const LOAD = { connections: 64, durationS: 10, warmupS: 2 };
+const JIT_WARMUP_S = 5;
 const ROUNDS = 3;
 const READY_STARTS = 3;
 const READY_POLL_MS = 5;
@@ -121,6 +123,11 @@ export default {
       await probe(v2Infer, v2Body);
       await probe(`${bare.url}/invocations`, mlflowBody);
 
+      // A first, unmeasured load lets V8 optimise the hot paths (and tier up tfjs' WebAssembly): on
+      // this busy machine the artifact's first round was otherwise its slowest by far.
+      for (const url of [`${bare.url}/invocations`, invocations, v2Infer]) {
+        await loadTest({ ...LOAD, durationS: JIT_WARMUP_S, warmupS: 0, url, method: 'POST', body: url === v2Infer ? v2Body : mlflowBody });
+      }
       const rounds = [];
       for (let index = 0; index < ROUNDS; index++) {
         const bareResult = checked('bare', await loadTest({ ...LOAD, url: `${bare.url}/invocations`, method: 'POST', body: mlflowBody }));
