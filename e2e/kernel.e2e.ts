@@ -1,12 +1,13 @@
 /**
  * The kernel, end to end in headless Chromium: cells share state, errors point at the cell's
- * TypeScript, an endless loop is interrupted without losing variables, restart clears them,
- * and the demo trains a real model on the penguins data with live progress.
+ * TypeScript, an endless loop and a long fit are interrupted without losing variables, the
+ * backend is switched from the toolbar, restart clears variables, and the demo trains a real
+ * model on the penguins data with live progress.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKiln, saveScreenshot, type KilnSession } from './support/kiln';
-import { cellAt, cells, DEMO_NAME, typeText, waitForNotebook } from './support/notebook-page';
-import { openEmptyNotebook, outputText, runInCell, waitForCellRun, waitForKernel } from './support/kernel-page';
+import { cellAt, cells, DEMO_NAME, typeText, waitForNotebook, waitForToast } from './support/notebook-page';
+import { openEmptyNotebook, outputText, runCode, runInCell, waitForCellRun, waitForKernel } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
 
@@ -67,6 +68,48 @@ describe('kernel', () => {
     await page.keyboard.press('Control+Enter');
     await waitForCellRun(page, 2, 3);
     expect((await outputText(page, 2)).trim()).toBe('8');
+  });
+
+  it('interrupts a long fit at the next batch, keeps the model and data, and ends its run as interrupted', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    await runCode(page, 0, `const xs = tf.randomNormal([2048, 8]);
+const ys = xs.sum(1, true);
+const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 32, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+await model.fit(xs, ys, { epochs: 10000, batchSize: 32 })`);
+    await cellAt(page, 0).locator('[data-testid="training-progress"]').waitFor({ timeout: 30_000 });
+    await page.click('[data-testid="interrupt"]');
+    await waitForKernel(page, 'idle', 10_000);
+    expect(await outputText(page, 0)).toMatch(/interrupt/i);
+
+    // Not a restart: the model and its data are still there (8·32+32 + 32+1 parameters, 2048 rows).
+    await page.click('[data-testid="add-code-cell"]');
+    await typeText(page, 'model.countParams() + xs.shape[0]');
+    await page.keyboard.press('Control+Enter');
+    await waitForCellRun(page, 1, 2);
+    expect((await outputText(page, 1)).trim()).toBe(String(8 * 32 + 32 + 32 + 1 + 2048));
+
+    await page.click('[data-testid="view-runs"]');
+    await expect.poll(() => page.locator('[data-testid="run-row"]').first().innerText(), { timeout: 15_000 }).toMatch(/interrupted/);
+  });
+
+  it('switches the backend from the toolbar: the kernel restarts on it and says that variables were lost', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    await runCode(page, 0, 'const before = 1');
+    await waitForCellRun(page, 0, 1);
+    await page.selectOption('[data-testid="backend-select"]', 'cpu');
+    expect(await waitForToast(page, /restarted on the cpu backend/)).toMatch(/variables were lost/);
+    await waitForKernel(page, 'idle');
+    await runCode(page, 0, "tf.getBackend() + ' ' + typeof before");
+    await waitForCellRun(page, 0, 1);
+    expect((await outputText(page, 0)).trim()).toBe('cpu undefined');
+
+    // The choice is remembered: a reload starts the kernel on it.
+    await page.reload();
+    await waitForKernel(page, 'idle');
+    expect(await page.locator('[data-testid="backend-select"]').inputValue()).toBe('cpu');
   });
 
   it('restart clears every variable', async () => {
