@@ -5,10 +5,11 @@
  * other, which is why the suite compares them under the same load rather than trusting absolute
  * numbers alone.
  *
- *   await loadTest({ url, method: 'POST', body, connections: 64, durationS: 10, warmupS: 2 })
+ *   await loadTest({ url, method: 'POST', body, connections: 64, durationS: 10, warmupS: 2, expectBody })
  *
- * Resolves with { requestsPerSecond, p50Ms, p99Ms, ok, non2xx, errors, timeouts, durationS }:
- * requestsPerSecond counts 2xx answers only, over the measured duration (the warm-up excluded).
+ * Resolves with { requestsPerSecond, p50Ms, p99Ms, ok, non2xx, errors, timeouts, mismatches, durationS }:
+ * requestsPerSecond counts 2xx answers only, over the measured duration (the warm-up excluded);
+ * with `expectBody`, every answer whose body differs from it counts as a mismatch.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -44,17 +45,19 @@ function summarise(result) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    mismatches: result.mismatches,
     durationS: result.duration,
   };
 }
 
-async function runInChild({ url, method = 'GET', body, connections, durationS, warmupS = 0 }) {
+async function runInChild({ url, method = 'GET', body, expectBody, connections, durationS, warmupS = 0 }) {
   const { default: autocannon } = await import('autocannon');
   const result = await autocannon({
     url,
     method,
     body,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(expectBody === undefined ? {} : { expectBody }),
     connections,
     duration: durationS,
     ...(warmupS > 0 ? { warmup: { connections, duration: warmupS } } : {}),
