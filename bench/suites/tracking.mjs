@@ -19,12 +19,13 @@
  *                           writing the same rows by hand
  *   autolog-overhead        the kernel suite's fit (10→64→64→1 MLP, 20k×10, 5 epochs, batch 256)
  *                           with autolog on vs `track.autolog(false)`, alternated, in its own
- *                           notebook; median of the per-pair ratios of model.fit times (≤ 1.05)
+ *                           notebook, 6 pairs after a warm-up; median of the per-pair ratios of
+ *                           model.fit times (≤ 1.05)
  *   compare-20-runs         20 runs × 10,000 steps × 3 metrics (imported): with 19 selected, click
  *                           the 20th run's checkbox → its curve in the chart's legend, then the next
  *                           frame: the 20th run's chunks of the shown metric read (the first sample;
  *                           later ones find them read, as the data has not changed), its curve cut
- *                           to ≤ 4 points per 2-pixel bucket, the 20 SVG curves, params, parallel
+ *                           to ≤ 4 points per 3-pixel bucket, the 20 SVG curves, params, parallel
  *                           coordinates and records redrawn; median of 5 (≤ 500 ms)
  *   runs-table-filter       10,000 runs (imported): fill the filter box with a query → the runs
  *                           count shows the result, then the next frame; median of 5 (≤ 200 ms)
@@ -75,7 +76,8 @@ const INGEST_PAIRS = 3;
 
 const TRAINING = { rows: 20_000, epochs: 5 };
 const WARM_UP_TRAINING = { rows: 2_560, epochs: 1 };
-const AUTOLOG_PAIRS = 4;
+/** Six pairs: on a shared machine one pair can be off by 20% either way; the median of six is steadier. */
+const AUTOLOG_PAIRS = 6;
 const FIT_TIMEOUT_MS = 180_000;
 
 const COMPARE = { runs: 20, steps: 10_000, keys: ['loss', 'val_loss', 'val_acc'] };

@@ -7,7 +7,7 @@
 import type { RunId } from '../lib/ids';
 import type { Experiment, MetricPoint, MetricSeries, ModelArtifact, Objective, Params, Run, RunStatus } from '../core/tracking/types';
 import { summarise, withProblem } from '../core/tracking/run-updates';
-import { chunkKey, chunkPoints, concatChunks, fromChunkRow, groupIntoChunks, mergeIntoChunk, pointsToChunkUpdates, toChunkRow, type ChunkUpdate, type MetricColumns } from '../core/tracking/metric-chunks';
+import { chunkId, chunkPoints, concatChunks, fromChunkRow, groupIntoChunks, mergeIntoChunk, pointsToChunkUpdates, toChunkRow, type ChunkUpdate, type MetricColumns } from '../core/tracking/metric-chunks';
 import type { KilnDatabase } from './schema';
 import { toStorageError } from './storage-errors';
 
@@ -187,8 +187,8 @@ async function writeChunks(db: KilnDatabase, updates: readonly ChunkUpdate[]): P
   const existing = (
     await Promise.all([...ranges.values()].map(({ runId, key, low, high }) => db.metricChunks.where('[runId+key+block]').between([runId, key, low], [runId, key, high], true, true).primaryKeys()))
   ).flat();
-  const stored = new Map((await db.metricChunks.bulkGet(existing)).flatMap((row) => (row ? [[JSON.stringify(chunkKey(row)), fromChunkRow(row)] as const] : [])));
-  await db.metricChunks.bulkPut(updates.map((update) => toChunkRow(mergeIntoChunk(stored.get(JSON.stringify(chunkKey(update))), update))));
+  const stored = new Map((await db.metricChunks.bulkGet(existing)).flatMap((row) => (row ? [[chunkId(row.runId, row.key, row.block), fromChunkRow(row)] as const] : [])));
+  await db.metricChunks.bulkPut(updates.map((update) => toChunkRow(mergeIntoChunk(stored.get(chunkId(update.runId, update.key, update.block)), update))));
 }
 
 async function ensureExperiment(db: KilnDatabase, name: string, createdAt: number): Promise<Experiment> {

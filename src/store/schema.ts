@@ -131,9 +131,8 @@ type PointKey = [RunId, string, number];
  * Version 6: metric points move from one row each (`metrics`, keyed [runId+key+step]) into
  * chunks of 1,000 consecutive steps per run and key (`metricChunks`, keyed [runId+key+block],
  * values as a Float64Array, steps and timestamps packed as arithmetic runs; see
- * core/tracking/metric-chunks.ts). IndexedDB
- * costs per row: logging a million points wrote ~4,000 rows a second, and the compare view read
- * 200,000 rows for 20 curves. The upgrade reads the old rows page by page in key order and writes
+ * core/tracking/metric-chunks.ts). IndexedDB costs per row and per byte: logging a million points
+ * wrote ~4,000 rows a second, and the compare view read 200,000 rows for 20 curves. The upgrade reads the old rows page by page in key order and writes
  * every point into its chunk; values, NaN and ±Infinity included, move bit for bit.
  */
 export function declareVersion6(db: Dexie): void {

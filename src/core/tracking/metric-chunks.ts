@@ -55,10 +55,6 @@ export function blockOf(step: number): number {
   return Math.floor(step / CHUNK_STEPS);
 }
 
-export function chunkKey({ runId, key, block }: Pick<MetricChunk, 'runId' | 'key' | 'block'>): ChunkKey {
-  return [runId, key, block];
-}
-
 /** New points for one chunk, in logging order (steps may repeat or go back). */
 export type ChunkUpdate = {
   readonly runId: RunId;
@@ -93,7 +89,7 @@ export function groupIntoChunks(runId: RunId, series: readonly MetricSeries[], i
 }
 
 /** A string naming a chunk, for maps (JSON, so no key, whatever characters it holds, can pass for another). */
-function chunkId(runId: RunId, key: string, block: number): string {
+export function chunkId(runId: RunId, key: string, block: number): string {
   return JSON.stringify([runId, key, block]);
 }
 
@@ -136,7 +132,7 @@ function copyColumns({ steps, values, timestamps }: MetricColumns): MetricColumn
 }
 
 /** Columns one after another. */
-export function concatColumns(parts: readonly MetricColumns[]): MetricColumns {
+function concatColumns(parts: readonly MetricColumns[]): MetricColumns {
   const length = parts.reduce((sum, part) => sum + part.steps.length, 0);
   const steps = new Float64Array(length);
   const values = new Float64Array(length);
@@ -168,7 +164,7 @@ export function chunkPoints(chunk: MetricChunk): MetricPoint[] {
 }
 
 /** Point records (of any runs and keys, e.g. from an import) as columns per run and key, in their order. */
-export function pointsToSeries(points: readonly MetricPoint[]): Map<RunId, MetricSeries[]> {
+function pointsToSeries(points: readonly MetricPoint[]): Map<RunId, MetricSeries[]> {
   const byRun = new Map<RunId, Map<string, MetricPoint[]>>();
   for (const point of points) {
     const byKey = byRun.get(point.runId) ?? byRun.set(point.runId, new Map()).get(point.runId)!;

@@ -17,13 +17,13 @@ export function colorOf(index: number): string {
   return PALETTE[index % PALETTE.length] ?? '#4b5563';
 }
 
-/** Pixels per downsampling bucket: a bucket keeps up to 4 points, so a curve has at most 2 per pixel. */
-const PIXELS_PER_BUCKET = 2;
+/** Pixels per downsampling bucket: a bucket keeps up to 4 points (its first, lowest, highest and last), so every spike stays. */
+const PIXELS_PER_BUCKET = 3;
 
 /**
  * One line per run (plus its NaN/∞ markers) for the shown metric. Each history is smoothed whole,
- * then cut down to at most 4 points (first, min, max, last) per 2-pixel bucket before plotly sees
- * it: 20 runs × 10,000 steps become 20 lines of under 2,000 points, spikes kept. That few points
+ * then cut down to at most 4 points (first, min, max, last) per 3-pixel bucket before plotly sees
+ * it: 20 runs × 10,000 steps become 20 lines of at most 1,200 points, spikes kept. That few points
  * draw fast as SVG, so the curves need no WebGL (which is slow without a GPU, and every WebGL
  * chart on the page costs a context).
  */
