@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runId } from './__fixtures__/make-run';
-import { alignOnX, chartSeries, downsample, downsampleLttb, downsampleMinMax, smoothEma, splitNonFinite, toXY, type XY } from './series';
+import { alignOnX, chartSeries, chartSeriesOfColumns, countNonFinite, downsample, downsampleLttb, downsampleMinMax, smoothEma, splitNonFinite, toXY, type XY } from './series';
 import type { MetricPoint } from './types';
 
 const point = (step: number, value: number, timestamp = 1_000 + step * 500): MetricPoint => ({ runId: runId('r'), key: 'loss', step, value, timestamp });
@@ -128,6 +128,39 @@ describe('chartSeries', () => {
     const prepareAll = () => histories.map((points) => chartSeries(points, { xAxis: 'step', smoothing: 0.6, buckets: 800 }));
     const series = prepareAll();
     expect(series.every((s) => s.line.length <= 3_200 && s.line.length > 800)).toBe(true);
+  });
+});
+
+describe('chartSeriesOfColumns', () => {
+  const columnsOf = (points: readonly MetricPoint[]) => ({
+    steps: Float64Array.from(points, (p) => p.step),
+    values: Float64Array.from(points, (p) => p.value),
+    timestamps: Float64Array.from(points, (p) => p.timestamp),
+  });
+
+  it('gives what chartSeries gives for the same points, on every axis', () => {
+    const points = [point(0, 1, 5_000), point(1, Number.NaN, 4_000), point(2, 3, 6_000), point(3, Number.NEGATIVE_INFINITY, 6_500), point(4, 0.5, 7_000)];
+    for (const xAxis of ['step', 'relative', 'wall'] as const) {
+      const options = { xAxis, smoothing: 0.3, buckets: 1, startedAt: 3_000 };
+      expect(chartSeriesOfColumns(columnsOf(points), options)).toEqual(chartSeries(points, options));
+    }
+  });
+
+  it('keeps a spike of a 10,000-step history, and does not touch the columns it reads', () => {
+    const points = Array.from({ length: 10_000 }, (_, i) => point(i, i === 6_543 ? 100 : Math.cos(i / 500)));
+    const columns = columnsOf(points);
+    const series = chartSeriesOfColumns(columns, { xAxis: 'step', smoothing: 0.5, buckets: 300 });
+    expect(series.line.length).toBeLessThanOrEqual(1_200);
+    const highest = series.line.reduce((top, p) => (p.y > top.y ? p : top));
+    expect(highest.x).toBe(6_543);
+    expect(columns.values[6_543]).toBe(100);
+  });
+});
+
+describe('countNonFinite', () => {
+  it('counts NaN and both infinities', () => {
+    expect(countNonFinite(Float64Array.of(1, Number.NaN, Number.POSITIVE_INFINITY, -0, Number.NEGATIVE_INFINITY))).toBe(3);
+    expect(countNonFinite([])).toBe(0);
   });
 });
 
