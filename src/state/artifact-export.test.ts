@@ -39,11 +39,11 @@ async function saveModel(model: tf.LayersModel, runId: string, serving?: Serving
   await runs.apply([{ kind: 'model', artifact: { runId: runId as RunId, modelJson, weights, savedAt: 3, ...(serving ? { serving } : {}) } }]);
 }
 
-/** Raw rows as the notebook had them, and the pipeline `preprocess.fit` learned from them. */
+/** Raw rows as the notebook had them (the label too), and the pipeline `preprocess.fit` learned from them. */
 const rawRows = [
-  { mass: 3750, island: 'Biscoe' },
-  { mass: 5000, island: 'Dream' },
-  { mass: 4100, island: 'Torgersen' },
+  { mass: 3750, island: 'Biscoe', species: 'Adelie' },
+  { mass: 5000, island: 'Dream', species: 'Gentoo' },
+  { mass: 4100, island: 'Torgersen', species: 'Adelie' },
 ];
 const pipeline = fitPipeline(rawRows, { standardize: ['mass'], oneHot: ['island'] });
 const preparedModel = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: 'softmax', inputShape: [4] })] });
@@ -107,7 +107,9 @@ describe('buildArtifactZip', () => {
     const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
     const read = (name: string) => JSON.parse(strFromU8(Object.entries(files).find(([path]) => path.endsWith(name))![1])) as unknown;
     expect(read('models/v1/preprocess.json')).toEqual(pipeline);
-    expect(read('models/v1/test-vectors.json')).toEqual(preparedServing().testVectors);
+    // As a client sends them: the label column the pipeline never reads is left out (the server would refuse it).
+    const recorded = preparedServing().testVectors;
+    expect(read('models/v1/test-vectors.json')).toEqual({ inputs: rawRows.map(({ mass, island }) => ({ mass, island })), outputs: recorded.outputs });
     expect(read('models/v1/reference-stats.json')).toMatchObject({ format: 'kiln-reference-stats', rows: 3 });
     const manifest = parseManifest(read('manifest.json'));
     expect(manifest.versions[0]?.signature.inputs.map((input) => input.name).sort()).toEqual(['island', 'mass']);

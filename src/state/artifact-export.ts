@@ -17,7 +17,7 @@ import type { JsonValue, SignatureOutput } from '../export/server/manifest';
 import type { RegistryRepository } from '../store/registry-repo';
 import type { RunsRepository } from '../store/runs-repo';
 import { downloadFile, safeFileName } from './download';
-import { parsePipeline, parseReferenceStats } from '../preprocess';
+import { parsePipeline, parseReferenceStats, type FittedPipeline } from '../preprocess';
 import { loadTensorflow, probeModel } from './registry-model-probe';
 import { LABELS_HOW_TO, describeOutput, featureNames, identityPipeline, outputLabels, probeMatrix, probeReferenceStats, rowsOf } from './registry-signature';
 
@@ -129,14 +129,25 @@ function outputOf(artifact: ModelArtifact, probe: Awaited<ReturnType<typeof prob
 
 type Serving = Pick<ArtifactVersionInput, 'pipeline' | 'referenceStats' | 'testVectors'>;
 
+/**
+ * A test vector as a client sends it: the notebook keeps whole training rows, label and unused
+ * columns included, which the server refuses as unknown features. The pipeline never reads them,
+ * so the recorded outputs stay the model's answers for what is left.
+ */
+function requestFields(row: Record<string, JsonValue>, pipeline: FittedPipeline): Record<string, JsonValue> {
+  return Object.fromEntries(pipeline.inputs.filter((input) => Object.hasOwn(row, input.name)).map((input) => [input.name, row[input.name] as JsonValue]));
+}
+
 /** What the notebook saved with the model: its fitted `preprocess` pipeline, training statistics and test vectors. */
 function servingOf(artifact: ModelArtifact, version: number, warnings: string[]): Serving | null {
   if (!artifact.serving) return null;
   try {
+    const pipeline = parsePipeline(artifact.serving.pipeline);
+    const { inputs, outputs } = artifact.serving.testVectors as Serving['testVectors'];
     return {
-      pipeline: parsePipeline(artifact.serving.pipeline),
+      pipeline,
       referenceStats: parseReferenceStats(artifact.serving.referenceStats),
-      testVectors: artifact.serving.testVectors as Serving['testVectors'],
+      testVectors: { inputs: inputs.map((row) => requestFields(row, pipeline)), outputs },
     };
   } catch (error) {
     warnings.push(`v${version}: the saved preprocessing could not be read (${error instanceof Error ? error.message : String(error)}); exporting without it.`);
