@@ -24,8 +24,6 @@ export type RunChange =
 /** Everything about some runs, as removed by `delete`, for undo. */
 export type RemovedRuns = { readonly runs: Run[]; readonly points: MetricPoint[]; readonly artifacts: ModelArtifact[] };
 
-export type RunEdit = Partial<Pick<Run, 'name' | 'notes' | 'starred' | 'tags'>>;
-
 export class RunsRepository {
   constructor(private readonly db: KilnDatabase) {}
 
@@ -118,10 +116,6 @@ export class RunsRepository {
     await this.db.transaction('rw', this.db.runs, async () => {
       for (const run of await this.db.runs.bulkGet(runIds as RunId[])) if (run) await this.db.runs.put(withProblem(run, problem));
     });
-  }
-
-  async edit(id: RunId, edit: RunEdit): Promise<void> {
-    await this.db.runs.update(id, edit);
   }
 
   /** Runs left `running` by a kernel session that no longer exists end as interrupted. */
