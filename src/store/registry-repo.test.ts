@@ -11,20 +11,11 @@ import { promote, RegistryError, rollback, type VersionCandidate } from '../core
 import type { Experiment, MetricPoint, ModelArtifact, Run } from '../core/tracking/types';
 import { RegistryRepository } from './registry-repo';
 import { RunsRepository } from './runs-repo';
-import { declareVersion1, declareVersion2, declareVersion3, declareVersion4, KilnDatabase } from './schema';
+import { closeOpenedDatabases, openTodaysDatabase } from './todays-database.fixture';
+import { declareVersion1, declareVersion2, declareVersion3, declareVersion4 } from './schema';
 
-const opened: Dexie[] = [];
-
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
-});
-
-async function openToday(factory: IDBFactory, name: string): Promise<KilnDatabase> {
-  const db = new KilnDatabase(name, { indexedDB: factory, IDBKeyRange });
-  opened.push(db);
-  await db.open();
-  return db;
-}
+afterEach(closeOpenedDatabases);
+const openToday = openTodaysDatabase;
 
 function candidate(runId: string, accuracy: number): VersionCandidate {
   return { runId: runId as RunId, runName: runId, experiment: 'penguins', params: {}, metrics: { accuracy }, objective: { metric: 'accuracy', direction: 'max', value: accuracy }, dataFingerprints: {} };

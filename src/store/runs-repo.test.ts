@@ -10,43 +10,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunId } from '../lib/ids';
 import { CHUNK_STEPS } from '../core/tracking/metric-chunks';
 import type { Experiment, MetricPoint, MetricSeries, ModelArtifact, Run } from '../core/tracking/types';
+import { makeRun as makeRunFixture } from '../core/tracking/__fixtures__/make-run';
 import { RunsRepository } from './runs-repo';
+import { closeOpenedDatabases, openTodaysDatabase } from './todays-database.fixture';
 import { declareVersion1, declareVersion2, declareVersion3, declareVersion4, declareVersion5, KilnDatabase } from './schema';
 
-const opened: Dexie[] = [];
+afterEach(closeOpenedDatabases);
+const openToday = openTodaysDatabase;
 
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
+/** A running run whose id is the label itself, as the version 5 fixtures below name them. */
+const makeRun = (id: string, experiment = 'penguins'): Run => ({
+  ...makeRunFixture({ experiment, name: `fit ${id}`, status: 'running', startedAt: 5, endedAt: null, params: { lr: 0.1 } }),
+  id: id as RunId,
 });
-
-async function openToday(factory: IDBFactory, name: string): Promise<KilnDatabase> {
-  const db = new KilnDatabase(name, { indexedDB: factory, IDBKeyRange });
-  opened.push(db);
-  await db.open();
-  return db;
-}
-
-function makeRun(id: string, experiment = 'penguins'): Run {
-  return {
-    id: id as RunId,
-    experiment,
-    name: `fit ${id}`,
-    status: 'running',
-    startedAt: 5,
-    endedAt: null,
-    params: { lr: 0.1 },
-    tags: {},
-    notes: '',
-    starred: false,
-    parentId: null,
-    source: 'api',
-    metrics: {},
-    reproducibility: null,
-    problems: [],
-    hasModel: false,
-    kernelSession: null,
-  };
-}
 
 type Logged = { key: string; step: number; value: number; timestamp: number };
 const logged = (step: number, value: number, key = 'loss'): Logged => ({ key, step, value, timestamp: 10_000 + step });

@@ -3,25 +3,16 @@
  * IndexedDB API, see version1-database.fixture.ts) opened by today's schema loses nothing.
  * The same journey runs in real Chromium in e2e/storage.e2e.ts.
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NotebookId } from '../lib/ids';
 import { NotebooksRepository } from './notebooks-repo';
 import { KilnDatabase } from './schema';
+import { closeOpenedDatabases, openTodaysDatabase } from './todays-database.fixture';
 import { sampleVersion1Data, writeVersion1Database, type Version1Data } from './version1-database.fixture';
 
-const opened: KilnDatabase[] = [];
-
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
-});
-
-async function openWithTodaysSchema(factory: IDBFactory, name: string): Promise<KilnDatabase> {
-  const db = new KilnDatabase(name, { indexedDB: factory, IDBKeyRange });
-  opened.push(db);
-  await db.open();
-  return db;
-}
+afterEach(closeOpenedDatabases);
+const openWithTodaysSchema = openTodaysDatabase;
 
 /** The version today's schema declares last, read from a database it creates from nothing. */
 async function latestVersion(): Promise<number> {

@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
 import type { Run } from '../../core/tracking/types';
 import { checkRunName } from '../../core/tracking/run-annotations';
+import { InlineInput, type InlineVerdict } from './InlineInput';
 
 type Props = { run: Run; onSave(name: string): Promise<boolean>; onClose(): void };
 
@@ -9,43 +9,24 @@ type Props = { run: Run; onSave(name: string): Promise<boolean>; onClose(): void
  * with the reason beside the box; leaving the box with one keeps the old name.
  */
 export function RunNameEditor({ run, onSave, onClose }: Props) {
-  const [text, setText] = useState(run.name);
-  const [problem, setProblem] = useState<string | null>(null);
-  // Enter or Esc ends the edit; the blur that follows when the box goes away must not save again.
-  const isFinished = useRef(false);
-  const close = () => {
-    isFinished.current = true;
-    onClose();
-  };
-  const save = async (keepOpenIfInvalid: boolean) => {
-    if (isFinished.current) return;
+  const judge = (text: string): InlineVerdict => {
     const checked = checkRunName(text);
-    if (!checked.ok) return keepOpenIfInvalid ? setProblem(checked.message) : close();
-    isFinished.current = true;
-    if (checked.value === run.name || (await onSave(checked.value))) onClose();
-    else isFinished.current = false;
+    if (!checked.ok) return { kind: 'invalid', message: checked.message };
+    return checked.value === run.name ? { kind: 'close' } : { kind: 'commit' };
   };
   return (
     <span className="run-name-editor">
-      <input
-        className={`run-name-input ${problem ? 'has-error' : ''}`}
-        aria-label={`New name for ${run.name}`}
-        aria-invalid={problem !== null}
-        data-testid="run-name-input"
-        value={text}
-        autoFocus
-        onFocus={(event) => event.currentTarget.select()}
-        onChange={(event) => {
-          setText(event.target.value);
-          setProblem(null);
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') void save(true);
-          if (event.key === 'Escape') close();
-        }}
-        onBlur={() => void save(false)}
+      <InlineInput
+        initial={run.name}
+        judge={judge}
+        onCommit={(text) => onSave(text.trim())}
+        onClose={onClose}
+        className="run-name-input"
+        ariaLabel={`New name for ${run.name}`}
+        testId="run-name-input"
+        problemTestId="run-name-problem"
+        selectOnFocus
       />
-      {problem && <span className="inline-problem" role="alert" data-testid="run-name-problem">{problem}</span>}
     </span>
   );
 }

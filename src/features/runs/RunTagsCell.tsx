@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Run } from '../../core/tracking/types';
 import { parseTagInput } from '../../core/tracking/run-annotations';
 import { tagEntries } from './format-run';
+import { InlineInput, type InlineVerdict } from './InlineInput';
 
 type Props = {
   run: Run;
@@ -11,26 +12,11 @@ type Props = {
 
 /** A run's tags as chips with ×, and "+ tag" that opens a box for `label` or `key=value`. */
 export function RunTagsCell({ run, onAdd, onRemove }: Props) {
-  const [text, setText] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const isFinished = useRef(false);
-  const open = () => {
-    isFinished.current = false;
-    setProblem(null);
-    setText('');
-  };
-  const close = () => {
-    isFinished.current = true;
-    setText(null);
-  };
-  const add = async (keepOpenIfInvalid: boolean) => {
-    if (isFinished.current || text === null) return;
-    if (text.trim() === '') return close();
+  const [isAdding, setIsAdding] = useState(false);
+  const judge = (text: string): InlineVerdict => {
+    if (text.trim() === '') return { kind: 'close' };
     const parsed = parseTagInput(text);
-    if (!parsed.ok) return keepOpenIfInvalid ? setProblem(parsed.message) : close();
-    isFinished.current = true;
-    if (await onAdd(text)) setText(null);
-    else isFinished.current = false;
+    return parsed.ok ? { kind: 'commit' } : { kind: 'invalid', message: parsed.message };
   };
 
   return (
@@ -41,30 +27,19 @@ export function RunTagsCell({ run, onAdd, onRemove }: Props) {
           <button type="button" className="tag-remove" aria-label={`Remove tag ${key}`} onClick={() => onRemove(key)}>×</button>
         </span>
       ))}
-      {text === null ? (
-        <button type="button" className="tag-add" aria-label={`Add a tag to ${run.name}`} data-testid="tag-add" onClick={open}>+ tag</button>
+      {isAdding ? (
+        <InlineInput
+          initial=""
+          judge={judge}
+          onCommit={onAdd}
+          onClose={() => setIsAdding(false)}
+          className="tag-input"
+          ariaLabel={`New tag for ${run.name}`}
+          testId="tag-input"
+          placeholder="tag or key=value"
+        />
       ) : (
-        <>
-          <input
-            className={`tag-input ${problem ? 'has-error' : ''}`}
-            aria-label={`New tag for ${run.name}`}
-            aria-invalid={problem !== null}
-            placeholder="tag or key=value"
-            data-testid="tag-input"
-            value={text}
-            autoFocus
-            onChange={(event) => {
-              setText(event.target.value);
-              setProblem(null);
-            }}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') void add(true);
-              if (event.key === 'Escape') close();
-            }}
-            onBlur={() => void add(false)}
-          />
-          {problem && <span className="inline-problem" role="alert">{problem}</span>}
-        </>
+        <button type="button" className="tag-add" aria-label={`Add a tag to ${run.name}`} data-testid="tag-add" onClick={() => setIsAdding(true)}>+ tag</button>
       )}
     </div>
   );
