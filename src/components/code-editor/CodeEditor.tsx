@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type * as MonacoApi from 'monaco-editor/editor/editor.api';
 import { loadMonaco, monacoIfLoaded } from './load-monaco';
 import { runModeOf, type EditorKeyHandlers } from './editor-keys';
@@ -78,8 +78,9 @@ function PlainEditor({ cellId, value, isReadOnly, shouldFocus, onChange, onFocus
   }, [shouldFocus]);
 
   // Tracked from events, not read at unmount: by then the textarea may have left the document.
+  // A layout effect, so the caret is handed over before Monaco's (layout) effect takes it.
   const caret = useRef<number | null>(null);
-  useEffect(
+  useLayoutEffect(
     () => () => {
       if (caret.current !== null) caretHandover.set(cellId, caret.current);
     },
@@ -139,7 +140,9 @@ function MonacoEditor({ monaco, cellId, value, language, isReadOnly, shouldFocus
   latest.current = { onChange, onFocus, keys };
   const isDark = usePrefersDark();
 
-  useEffect(() => {
+  // A layout effect: the editor exists and has the focus in the same task as the commit that
+  // removed the plain textarea, so no keystroke falls in between (onto the page, lost).
+  useLayoutEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     const uri = monaco.Uri.parse(modelUriFor(cellId, language));
