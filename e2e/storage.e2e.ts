@@ -176,6 +176,11 @@ describe('IndexedDB unavailable', () => {
     expect(bannerText).toContain('nothing is saved');
     expect(await saveIndicator(page).getAttribute('data-status')).toBe('memory-only');
     expect(await saveIndicator(page).innerText()).toContain('Not saved');
+    // The sidebar lists the open notebook, not "No notebooks yet".
+    const listed = page.locator('[data-testid="notebook-list"] [data-testid="notebook-item"]');
+    expect(await listed.count()).toBe(1);
+    expect(await listed.innerText()).toContain('memory only');
+    expect(await listed.getAttribute('data-name')).toBe(DEMO_NAME);
     // Seen on arrival: the banner sits in the first screen, above the notebook.
     const box = await banner.boundingBox();
     expect(box && box.y >= 0 && box.y + box.height <= page.viewportSize()!.height).toBe(true);

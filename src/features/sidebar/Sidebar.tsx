@@ -5,6 +5,7 @@ import type { NotebookSummary } from '../../store/notebooks-repo';
 import { useServices } from '../../app/services';
 import { useStore } from '../../state/create-store';
 import { appStore } from '../../state/app-store';
+import type { NotebookController } from '../../state/notebook-controller';
 import { formatRelativeTime } from './relative-time';
 import { DatasetsPanel } from '../datasets/DatasetsPanel';
 
@@ -44,11 +45,31 @@ export function Sidebar() {
         {shown.map((notebook) => (
           <NotebookItem key={notebook.id} notebook={notebook} isOpen={notebook.id === openId} />
         ))}
-        {notebooks && shown.length === 0 && <li className="empty">{needle ? 'No notebook matches.' : 'No notebooks yet.'}</li>}
+        {!repository && <UnsavedNotebookItem />}
+        {repository && notebooks && shown.length === 0 && <li className="empty">{needle ? 'No notebook matches.' : 'No notebooks yet.'}</li>}
       </ul>
       <DatasetsPanel />
       {!repository && <div className="sidebar-warning">Storage unavailable: notebooks are not saved.</div>}
     </nav>
+  );
+}
+
+/** Without browser storage the open notebook is the only one, and lives in this tab's memory. */
+function UnsavedNotebookItem() {
+  const controller = useStore(appStore, (state) => state.controller);
+  if (!controller) return null;
+  return <UnsavedNotebookName controller={controller} />;
+}
+
+function UnsavedNotebookName({ controller }: { controller: NotebookController }) {
+  const name = useStore(controller.session.store, (state) => state.notebook.name);
+  return (
+    <li className="notebook-item is-open" data-testid="notebook-item" data-name={name}>
+      <span className="notebook-open">
+        <span className="notebook-name">{name}</span>
+        <span className="notebook-meta">in this tab's memory only</span>
+      </span>
+    </li>
   );
 }
 
