@@ -9,9 +9,9 @@ import { KernelControls } from './KernelControls';
 export function NotebookHeader({ controller }: { controller: NotebookController }) {
   const { workspace } = useServices();
   const name = useStore(controller.session.store, (state) => state.notebook.name);
-  const save = useStore(controller.session.store, (state) => state.save);
+  // A boolean, not the save state: that changes on every edit, and would re-render the whole toolbar.
+  const isReadOnly = useStore(controller.session.store, (state) => state.save.status === 'read-only');
   const importInput = useRef<HTMLInputElement>(null);
-  const isReadOnly = save.status === 'read-only';
 
   return (
     <header className="notebook-header">
@@ -32,7 +32,7 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
             }
           }}
         />
-        <SaveIndicator save={save} />
+        <SaveIndicator session={controller.session} />
       </div>
       <div className="toolbar" role="toolbar" aria-label="Notebook">
         <KernelControls controller={controller} />

@@ -1,4 +1,5 @@
-import type { SaveState } from '../../state/notebook-session';
+import type { NotebookSession, SaveState } from '../../state/notebook-session';
+import { useStore } from '../../state/create-store';
 import { assertNever } from '../../lib/invariant';
 
 function describe(save: SaveState): { text: string; tone: 'ok' | 'busy' | 'warn' | 'error'; title?: string } {
@@ -19,7 +20,9 @@ function describe(save: SaveState): { text: string; tone: 'ok' | 'busy' | 'warn'
   }
 }
 
-export function SaveIndicator({ save }: { save: SaveState }) {
+/** Subscribes by itself: the save state changes on every edit, and the header around it need not re-render. */
+export function SaveIndicator({ session }: { session: NotebookSession }) {
+  const save = useStore(session.store, (state) => state.save);
   const { text, tone, title } = describe(save);
   return (
     <span className={`save-indicator tone-${tone}`} data-testid="save-indicator" data-status={save.status} title={title} role="status">
