@@ -61,7 +61,7 @@ describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU d
     expect(setup.failures).toEqual({
       webgl: 'the webgl backend is not registered',
       cpu: 'not measured: WASM works here and is always faster than the CPU backend',
-      webgpu: '@tensorflow/tfjs-backend-webgpu is not installed',
+      webgpu: 'this browser has no WebGPU',
     });
     expect(setup.backend).toBe('wasm');
     expect(tf.getBackend()).toBe(setup.backend);
@@ -70,7 +70,7 @@ describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU d
 
   it('falls back to measuring when the choice cannot start', async () => {
     const setup = await setUpBackend(tf, 'webgpu', options);
-    expect(setup.failures?.webgpu).toBe('@tensorflow/tfjs-backend-webgpu is not installed');
+    expect(setup.failures?.webgpu).toBe('this browser has no WebGPU');
     expect(setup.benchmark).toBeDefined();
     expect(['cpu', 'wasm']).toContain(setup.backend);
   });
@@ -102,6 +102,21 @@ describe('setUpBackend when a backend hangs (fake factories on the real engine)'
   afterEach(() => {
     vi.unstubAllGlobals();
     if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
+  });
+
+  it('loads the WebGPU backend only where the browser offers a GPU adapter', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => null } });
+    const withoutGpu = await setUpBackend(tf, 'webgpu', options);
+    expect(withoutGpu.failures?.webgpu).toBe('WebGPU offers no adapter here (no usable GPU)');
+    expect(tf.findBackendFactory('webgpu')).toBeNull();
+
+    // With an adapter the package is imported and registers its backend; starting it needs a real
+    // GPU device, which Node does not have, so it fails and is reported.
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({}) } });
+    const withAdapter = await setUpBackend(tf, 'webgpu', options);
+    expect(tf.findBackendFactory('webgpu')).not.toBeNull();
+    expect(withAdapter.failures?.webgpu).toBeDefined();
+    expect(['cpu', 'wasm']).toContain(withAdapter.backend);
   });
 
   it('gives up on a start that takes too long, and a late finish cannot take over', async () => {

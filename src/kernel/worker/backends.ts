@@ -6,7 +6,8 @@
  *   are fetched from `wasmBaseUrl`. Threads need cross-origin isolation (SharedArrayBuffer).
  * - webgl: registered by @tensorflow/tfjs; in a worker it draws on an OffscreenCanvas (WebGL 2).
  * - cpu: always works; the last resort.
- * - webgpu: only if something registered it (@tensorflow/tfjs-backend-webgpu is not a dependency).
+ * - webgpu: @tensorflow/tfjs-backend-webgpu, imported only where the browser offers a WebGPU
+ *   adapter (loadWebgpuBackend): elsewhere it would be a download for nothing.
  *
  * A backend that fails to start is reported, never fatal.
  */
@@ -173,9 +174,35 @@ async function startBackend(tf: Tf, name: BackendName, timeoutMs: number): Promi
   return { ok: true, warning: `WASM threads failed to start (${first.reason}); WASM runs on one thread` };
 }
 
+/** Why WebGPU cannot be used here, once loadWebgpuBackend has looked; null when it registered the backend. */
+let webgpuProblem: string | null = null;
+
+/**
+ * Registers the WebGPU backend where the browser has WebGPU and a GPU adapter (a headless
+ * machine without a GPU has neither). Idempotent; the reason it could not is kept for reporting.
+ */
+async function loadWebgpuBackend(tf: Tf): Promise<void> {
+  if (tf.findBackendFactory('webgpu') !== null) return;
+  const gpu = typeof navigator === 'undefined' ? undefined : (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) {
+    webgpuProblem = 'this browser has no WebGPU';
+    return;
+  }
+  try {
+    if ((await gpu.requestAdapter()) === null) {
+      webgpuProblem = 'WebGPU offers no adapter here (no usable GPU)';
+      return;
+    }
+    await import('@tensorflow/tfjs-backend-webgpu');
+    webgpuProblem = null;
+  } catch (error) {
+    webgpuProblem = `the WebGPU backend could not be loaded: ${describeError(error)}`;
+  }
+}
+
 function unavailableReason(tf: Tf, name: BackendName): string | null {
   if (tf.findBackendFactory(name) === null) {
-    return name === 'webgpu' ? '@tensorflow/tfjs-backend-webgpu is not installed' : `the ${name} backend is not registered`;
+    return name === 'webgpu' ? (webgpuProblem ?? 'the webgpu backend is not registered') : `the ${name} backend is not registered`;
   }
   switch (name) {
     case 'wasm':
@@ -200,6 +227,7 @@ type StartOutcome =
   | { readonly kind: 'timed out' };
 
 async function attemptStart(tf: Tf, name: BackendName, timeoutMs: number): Promise<StartResult> {
+  if (name === 'webgpu') await loadWebgpuBackend(tf);
   const unavailable = unavailableReason(tf, name);
   if (unavailable !== null) return { ok: false, reason: unavailable };
   const watch = watchConsole();
