@@ -110,6 +110,15 @@ await model.fit(xs, ys, { epochs: 10000, batchSize: 32 })`);
     await page.reload();
     await waitForKernel(page, 'idle');
     expect(await page.locator('[data-testid="backend-select"]').inputValue()).toBe('cpu');
+
+    // A backend that cannot start here (WebGPU without a GPU adapter) is not replaced silently.
+    await page.selectOption('[data-testid="backend-select"]', 'webgpu');
+    await waitForToast(page, /restarted on the webgpu backend/);
+    await waitForKernel(page, 'idle');
+    const runsOn = await page.locator('[data-testid="backend-select"]').getAttribute('title');
+    if (runsOn !== 'Training runs on webgpu') {
+      expect(await waitForToast(page, /The webgpu backend could not start: /)).toMatch(/The kernel runs on (wasm|webgl|cpu)\./);
+    }
   });
 
   it('restart clears every variable', async () => {

@@ -52,6 +52,8 @@ export type KernelEvent =
       readonly tfVersion: string;
       /** Samples per second measured per backend, when the automatic choice ran a benchmark. */
       readonly benchmark?: Readonly<Partial<Record<BackendName, number>>>;
+      /** Which backend was asked for and why it did not start, when the kernel runs on another one. */
+      readonly fallbackReason?: string;
     }
   | { readonly type: 'stream'; readonly requestId: RequestId; readonly name: 'stdout' | 'stderr'; readonly text: string }
   | {

@@ -17,7 +17,7 @@ export type Execution = {
   readonly done: Promise<ExecutionResult>;
 };
 
-export type KernelReady = { backend: BackendName; tfVersion: string; benchmark?: Partial<Record<BackendName, number>> };
+export type KernelReady = { backend: BackendName; tfVersion: string; benchmark?: Partial<Record<BackendName, number>>; fallbackReason?: string };
 
 export type KernelClientEvents = {
   onReady(ready: KernelReady): void;
@@ -157,7 +157,12 @@ export class KernelClient {
       worker.addEventListener('message', (message: MessageEvent<KernelEvent>) => {
         const event = message.data;
         if (event.type === 'ready' && event.requestId === initId) {
-          const ready: KernelReady = { backend: event.backend, tfVersion: event.tfVersion, ...(event.benchmark ? { benchmark: event.benchmark } : {}) };
+          const ready: KernelReady = {
+            backend: event.backend,
+            tfVersion: event.tfVersion,
+            ...(event.benchmark ? { benchmark: event.benchmark } : {}),
+            ...(event.fallbackReason ? { fallbackReason: event.fallbackReason } : {}),
+          };
           if (this.backend === 'auto') this.options.autoBackend.save(event.backend);
           if (this.worker === worker) this.isReady = true;
           this.events.onReady(ready);

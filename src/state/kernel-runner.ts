@@ -62,7 +62,12 @@ export class KernelRunner {
     this.client = new KernelClient(
       () => new Worker(new URL('../kernel/worker/kernel.worker.ts', import.meta.url), { type: 'module', name: 'kiln-kernel' }),
       {
-        onReady: (ready) => kernelStore.set({ status: this.queue.length > 0 ? 'busy' : 'idle', backend: ready.backend, notice: null }),
+        onReady: (ready) => {
+          // A backend chosen in the toolbar that cannot start here: say so, rather than run elsewhere unannounced.
+          const notice = ready.fallbackReason ? `${capitalise(ready.fallbackReason)}. The kernel runs on ${ready.backend}.` : null;
+          kernelStore.set({ status: this.queue.length > 0 ? 'busy' : 'idle', backend: ready.backend, notice });
+          if (notice) showToast({ tone: 'info', message: notice }, 12_000);
+        },
         onRestarted: (reason) => {
           this.queue = [];
           this.executionCount = 0;
@@ -248,3 +253,5 @@ function toOutput(event: ExecutionEvent): CellOutput {
       return assertNever(event, 'kernel event');
   }
 }
+
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -107,7 +107,7 @@ describe('setUpBackend when a backend hangs (fake factories on the real engine)'
   it('loads the WebGPU backend only where the browser offers a GPU adapter', async () => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => null } });
     const withoutGpu = await setUpBackend(tf, 'webgpu', options);
-    expect(withoutGpu.failures?.webgpu).toBe('WebGPU offers no adapter here (no usable GPU)');
+    expect(withoutGpu.failures?.webgpu).toBe('no WebGPU adapter here, so no usable GPU');
     expect(tf.findBackendFactory('webgpu')).toBeNull();
 
     // With an adapter the package is imported and registers its backend; starting it needs a real

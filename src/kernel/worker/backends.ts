@@ -190,7 +190,7 @@ async function loadWebgpuBackend(tf: Tf): Promise<void> {
   }
   try {
     if ((await gpu.requestAdapter()) === null) {
-      webgpuProblem = 'WebGPU offers no adapter here (no usable GPU)';
+      webgpuProblem = 'no WebGPU adapter here, so no usable GPU';
       return;
     }
     await import('@tensorflow/tfjs-backend-webgpu');

@@ -128,7 +128,17 @@ async function handle(request: KernelRequest): Promise<void> {
         isCrossOriginIsolated: self.crossOriginIsolated,
         ...(request.rememberedAutoBackend ? { remembered: request.rememberedAutoBackend } : {}),
       });
-      post({ type: 'ready', requestId: request.id, backend: setup.backend, tfVersion: tf.version.tfjs, ...(setup.benchmark ? { benchmark: setup.benchmark } : {}) });
+      const wanted = request.backend === 'auto' ? null : request.backend;
+      const failure = wanted !== null && wanted !== setup.backend ? setup.failures?.[wanted] : undefined;
+      const fallbackReason = failure === undefined ? undefined : `the ${wanted} backend could not start: ${failure}`;
+      post({
+        type: 'ready',
+        requestId: request.id,
+        backend: setup.backend,
+        tfVersion: tf.version.tfjs,
+        ...(setup.benchmark ? { benchmark: setup.benchmark } : {}),
+        ...(fallbackReason ? { fallbackReason } : {}),
+      });
       return;
     }
     case 'execute': {
