@@ -32,6 +32,24 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
             }
           }}
         />
+        {/* File actions sit with the title, so the run controls below keep to one row. */}
+        <div className="file-actions">
+          <button type="button" className="button subtle" onClick={() => importInput.current?.click()} title="Import a Jupyter notebook (.ipynb)">Import</button>
+          <input
+            ref={importInput}
+            type="file"
+            accept=".ipynb,application/x-ipynb+json,application/json"
+            hidden
+            data-testid="import-ipynb-input"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void workspace.importFile(file);
+            }}
+          />
+          <button type="button" className="button subtle" data-testid="export-ipynb" onClick={() => workspace.exportIpynb(controller.session.notebook)} title="Download as Jupyter notebook">Export .ipynb</button>
+          <button type="button" className="button subtle" data-testid="export-html" onClick={() => void workspace.exportHtml(controller.session.notebook)} title="Download the rendered notebook as HTML">Export HTML</button>
+        </div>
         <SaveIndicator session={controller.session} />
       </div>
       <div className="toolbar" role="toolbar" aria-label="Notebook">
@@ -39,22 +57,6 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
         <span className="toolbar-separator" />
         <button type="button" className="button" disabled={isReadOnly} onClick={() => controller.insert('below', 'code')} title="Insert a code cell below (B)">+ Cell</button>
         <button type="button" className="button" disabled={isReadOnly} onClick={() => controller.clearOutputs()} title="Clear all outputs">Clear outputs</button>
-        <span className="toolbar-separator" />
-        <button type="button" className="button" onClick={() => importInput.current?.click()} title="Import a Jupyter notebook (.ipynb)">Import</button>
-        <input
-          ref={importInput}
-          type="file"
-          accept=".ipynb,application/x-ipynb+json,application/json"
-          hidden
-          data-testid="import-ipynb-input"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void workspace.importFile(file);
-          }}
-        />
-        <button type="button" className="button" data-testid="export-ipynb" onClick={() => workspace.exportIpynb(controller.session.notebook)} title="Download as Jupyter notebook">Export .ipynb</button>
-        <button type="button" className="button" data-testid="export-html" onClick={() => void workspace.exportHtml(controller.session.notebook)} title="Download the rendered notebook as HTML">Export HTML</button>
         <span className="toolbar-spacer" />
         <button type="button" className="button" onClick={() => appStore.set({ dialog: 'shortcuts' })} title="Keyboard shortcuts (?)">?</button>
       </div>

@@ -53,12 +53,14 @@ export function installTrainingHooks(tf: Tf, host: TrainingHost): void {
     const samples = sampleCount(x);
     const training = samples === null ? null : Math.ceil(samples * (1 - (args.validationSplit ?? 0)));
     const batchesPerEpoch = training === null ? 0 : Math.ceil(training / (args.batchSize ?? 32));
-    const tracker = new ProgressTracker(this, host, args.epochs ?? 1, batchesPerEpoch, host.startFit(userModel(this), args));
+    const user = userModel(this);
+    const tracker = new ProgressTracker(this, user.name, host, args.epochs ?? 1, batchesPerEpoch, host.startFit(user, args));
     return tracker.follow(() => originalFit.call(this, x, y, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 
   prototype.fitDataset = async function fitDataset(this: TfModule.LayersModel, dataset, args) {
-    const tracker = new ProgressTracker(this, host, args.epochs, args.batchesPerEpoch ?? 0, host.startFit(userModel(this), args as TfModule.ModelFitDatasetArgs<unknown>));
+    const user = userModel(this);
+    const tracker = new ProgressTracker(this, user.name, host, args.epochs, args.batchesPerEpoch ?? 0, host.startFit(user, args as TfModule.ModelFitDatasetArgs<unknown>));
     return tracker.follow(() => originalFitDataset.call(this, dataset, { ...args, callbacks: withCallback(args.callbacks, tracker.callback()) }));
   };
 }
@@ -86,7 +88,10 @@ class ProgressTracker {
   private wasInterrupted = false;
 
   constructor(
+    /** The model that trains (a Sequential's inner model): stopping it stops the fit. */
     private readonly model: TfModule.LayersModel,
+    /** The name of the user's model, shown above the progress. */
+    private readonly label: string,
     private readonly host: TrainingHost,
     private readonly epochs: number,
     private readonly batchesPerEpoch: number,
@@ -144,7 +149,7 @@ class ProgressTracker {
     this.host.showProgress(
       {
         kind: 'progress',
-        label: this.model.name,
+        label: this.label,
         epoch: this.epoch,
         epochs: this.epochs,
         batch: this.batch,
