@@ -49,7 +49,9 @@ export function CodeEditor(props: Props) {
     };
   }, [monaco, isNear]);
 
-  const useMonaco = monaco !== null && isNear;
+  // A cell being edited is on screen by definition; with Monaco loaded it starts as Monaco rather
+  // than as a textarea that is swapped a frame later, under the keys the user is already typing.
+  const useMonaco = monaco !== null && (isNear || props.shouldFocus);
   return (
     <div
       ref={wrapperRef}
@@ -168,6 +170,9 @@ function MonacoEditor({ monaco, cellId, value, language, isReadOnly, shouldFocus
       wordWrap: language === 'markdown' ? 'on' : 'off',
       fixedOverflowWidgets: true,
       tabSize: 2,
+      // Monaco's experimental EditContext input drops the first key typed right after the editor
+      // takes focus (as when a new cell's textarea hands over to Monaco); its textarea does not.
+      editContext: false,
     });
     editorRef.current = editor;
     const caret = caretHandover.get(cellId);
@@ -215,7 +220,8 @@ function MonacoEditor({ monaco, cellId, value, language, isReadOnly, shouldFocus
   useEffect(() => editorRef.current?.updateOptions({ readOnly: isReadOnly }), [isReadOnly]);
   useEffect(() => monaco.editor.setTheme(isDark ? 'vs-dark' : 'vs'), [monaco, isDark]);
 
-  useEffect(() => {
+  // In the commit that asks for it, so keys typed right after (a new cell) reach the editor.
+  useLayoutEffect(() => {
     if (shouldFocus) editorRef.current?.focus();
   }, [shouldFocus]);
 
