@@ -7,7 +7,7 @@
 import type { RunId } from '../lib/ids';
 import type { Experiment, MetricPoint, MetricSeries, ModelArtifact, Objective, Params, Run, RunStatus } from '../core/tracking/types';
 import { summarise, withProblem } from '../core/tracking/run-updates';
-import { chunkId, chunkPoints, concatChunks, fromChunkRow, groupIntoChunks, mergeIntoChunk, pointsToChunkUpdates, toChunkRow, type ChunkUpdate, type MetricColumns } from '../core/tracking/metric-chunks';
+import { chunkId, concatChunks, fromChunkRow, groupIntoChunks, mergeIntoChunk, pointsToChunkUpdates, rowPoints, toChunkRow, type ChunkUpdate, type MetricColumns } from '../core/tracking/metric-chunks';
 import type { KilnDatabase } from './schema';
 import { toStorageError } from './storage-errors';
 
@@ -46,7 +46,7 @@ export class RunsRepository {
 
   /** Every point of the runs, per run and key in step order (for export). */
   async points(runIds: readonly RunId[]): Promise<MetricPoint[]> {
-    return (await this.db.metricChunks.where('runId').anyOf(runIds as RunId[]).toArray()).flatMap((row) => chunkPoints(fromChunkRow(row)));
+    return (await this.db.metricChunks.where('runId').anyOf(runIds as RunId[]).toArray()).flatMap(rowPoints);
   }
 
   async artifact(runId: RunId): Promise<ModelArtifact | undefined> {
@@ -133,7 +133,7 @@ export class RunsRepository {
       const keys = ids as RunId[];
       const removed: RemovedRuns = {
         runs: (await db.runs.bulkGet(keys)).filter((run): run is Run => run !== undefined),
-        points: (await db.metricChunks.where('runId').anyOf(keys).toArray()).flatMap((row) => chunkPoints(fromChunkRow(row))),
+        points: (await db.metricChunks.where('runId').anyOf(keys).toArray()).flatMap(rowPoints),
         artifacts: (await db.modelArtifacts.bulkGet(keys)).filter((artifact): artifact is ModelArtifact => artifact !== undefined),
       };
       await db.metricChunks.where('runId').anyOf(keys).delete();

@@ -156,11 +156,30 @@ export function concatChunks(chunks: readonly MetricColumns[]): MetricColumns {
   return concatColumns(chunks);
 }
 
-/** A chunk's points as records (for export and undo), in step order. */
+/** A stored row's points as records (for export and undo), in step order. */
+export function rowPoints(row: MetricChunkRow): MetricPoint[] {
+  return chunkPoints(fromChunkRow(row));
+}
+
+/** A chunk's points as records, in step order. */
 export function chunkPoints(chunk: MetricChunk): MetricPoint[] {
   const points: MetricPoint[] = new Array(chunk.steps.length);
   for (let i = 0; i < chunk.steps.length; i += 1) points[i] = { runId: chunk.runId, key: chunk.key, step: chunk.steps[i]!, value: chunk.values[i]!, timestamp: chunk.timestamps[i]! };
   return points;
+}
+
+/** Point records (of one run and key) as parallel columns, in their order. */
+export function pointsToColumns(points: readonly Pick<MetricPoint, 'step' | 'value' | 'timestamp'>[]): MetricColumns {
+  const steps = new Float64Array(points.length);
+  const values = new Float64Array(points.length);
+  const timestamps = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i += 1) {
+    const point = points[i]!;
+    steps[i] = point.step;
+    values[i] = point.value;
+    timestamps[i] = point.timestamp;
+  }
+  return { steps, values, timestamps };
 }
 
 /** Point records (of any runs and keys, e.g. from an import) as columns per run and key, in their order. */
@@ -173,17 +192,7 @@ function pointsToSeries(points: readonly MetricPoint[]): Map<RunId, MetricSeries
   return new Map(
     [...byRun].map(([runId, byKey]) => [
       runId,
-      [...byKey].map(([key, keyed]) => {
-        const steps = new Float64Array(keyed.length);
-        const values = new Float64Array(keyed.length);
-        const timestamps = new Float64Array(keyed.length);
-        keyed.forEach((point, i) => {
-          steps[i] = point.step;
-          values[i] = point.value;
-          timestamps[i] = point.timestamp;
-        });
-        return { key, steps, values, timestamps };
-      }),
+      [...byKey].map(([key, keyed]) => ({ key, ...pointsToColumns(keyed) })),
     ]),
   );
 }

@@ -8,6 +8,7 @@
  */
 import { assertNever } from '../../lib/invariant';
 import type { MetricPoint } from './types';
+import { pointsToColumns } from './metric-chunks';
 
 export type XY = { readonly x: number; readonly y: number };
 
@@ -18,7 +19,7 @@ export type DownsampleMethod = 'min-max' | 'lttb';
 
 /** Points in increasing x; points that share an x keep their logging order. */
 export function toXY(points: readonly MetricPoint[], mode: XAxisMode, startedAt?: number): XY[] {
-  const x = xColumn(pointColumns(points), mode, startedAt);
+  const x = xColumn(pointsToColumns(points), mode, startedAt);
   const order = orderByX(x);
   return Array.from(order ?? x, (_, i) => {
     const index = order === null ? i : order[i]!;
@@ -280,15 +281,11 @@ export type ChartSeriesOptions = {
 
 /** One run's history of one metric, ready to plot: x-axis applied, smoothed over the full history, then downsampled. */
 export function chartSeries(points: readonly MetricPoint[], options: ChartSeriesOptions): ChartSeries {
-  return chartSeriesOfColumns(pointColumns(points), options);
+  return chartSeriesOfColumns(pointsToColumns(points), options);
 }
 
 /** A history as stored (parallel columns, see metric-chunks.ts): no per-point objects are made for the points the chart drops. */
 export type SeriesColumns = { readonly steps: ArrayLike<number>; readonly values: ArrayLike<number>; readonly timestamps: ArrayLike<number> };
-
-function pointColumns(points: readonly MetricPoint[]): SeriesColumns {
-  return { steps: column(points, (point) => point.step), values: column(points, (point) => point.value), timestamps: column(points, (point) => point.timestamp) };
-}
 
 /** chartSeries for a history kept as columns. */
 export function chartSeriesOfColumns(columns: SeriesColumns, options: ChartSeriesOptions): ChartSeries {
