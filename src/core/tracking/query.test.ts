@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRun, runId, summaryOf } from './__fixtures__/make-run';
-import { compileFilter, parseQuery, type QueryNode } from './query';
+import { compileFilter, parseQuery, queryField, queryString, type QueryNode } from './query';
 
 function parsed(text: string): QueryNode {
   const result = parseQuery(text);
@@ -190,5 +190,23 @@ describe('compileFilter: which runs match', () => {
     if (!filter.ok) throw new Error(filter.error.message);
     const kept = many.filter(filter.matches);
     expect(kept.length).toBe(many.filter((_, i) => i > 5_000 && i <= 9_000 && i % 3 === 0 && i % 2 === 1).length);
+  });
+});
+
+describe('queryField and queryString: queries written for the parser', () => {
+  it('write keys and values that compileFilter reads back, whatever characters they hold', () => {
+    const tags = { team: 'vision', 'owner name': "O'Neil \\ co", 'val/acc': 'x' };
+    const run = makeRun({ id: 'tagged', tags });
+    const other = makeRun({ id: 'other', tags: { team: 'nlp' } });
+    for (const [key, value] of Object.entries(tags)) {
+      const filter = compileFilter(`${queryField('tags', key)} = ${queryString(value)}`);
+      if (!filter.ok) throw new Error(filter.error.message);
+      expect([run, other].filter(filter.matches).map((matched) => matched.id)).toEqual([run.id]);
+    }
+  });
+
+  it('leave bare keys bare and quote the others', () => {
+    expect(queryField('metrics', 'val_acc')).toBe('metrics.val_acc');
+    expect(queryField('params', 'learning rate')).toBe('params.`learning rate`');
   });
 });

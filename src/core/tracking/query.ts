@@ -66,6 +66,18 @@ const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 /** Characters that may legally follow a bare key: space, an operator, a closing parenthesis. */
 const AFTER_KEY = /[\s=!<>~)]/;
 
+const BARE_KEY = new RegExp(`^(?:${KEY.source})$`);
+
+/** `prefix.key` as a query writes it: bare where parseKey allows, otherwise between backticks. */
+export function queryField(prefix: 'metrics' | 'params' | 'tags', key: string): string {
+  return BARE_KEY.test(key) ? `${prefix}.${key}` : `${prefix}.\`${key}\``;
+}
+
+/** A text value as a query writes it: parseString reads this back as `text`. */
+export function queryString(text: string): string {
+  return `'${text.replace(/['\\]/g, '\\$&')}'`;
+}
+
 class QuerySyntaxError extends Error {
   constructor(
     message: string,

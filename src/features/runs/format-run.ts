@@ -1,6 +1,7 @@
 import type { ParamValue, Run } from '../../core/tracking/types';
 import { isLabelTag } from '../../core/tracking/run-annotations';
 import { compareText } from '../../core/tracking/text-order';
+import { queryField, queryString } from '../../core/tracking/query';
 
 /** Metric values as a table shows them: 4 significant digits; NaN and infinities spelled out. */
 export function formatMetric(value: number | null | undefined): string {
@@ -36,10 +37,10 @@ export function tagEntries(tags: Readonly<Record<string, string>>): TagChip[] {
     .sort(compareText)
     .map((key) => {
       const value = tags[key]!;
-      const field = /^[A-Za-z0-9_]+$/.test(key) ? `tags.${key}` : `tags.\`${key}\``;
+      const field = queryField('tags', key);
       return isLabelTag(value)
         ? { key, label: key, title: `Filter with: ${field}` }
-        : { key, label: `${key}: ${value}`, title: `Filter with: ${field} = '${value.replace(/['\\]/g, '\\$&')}'` };
+        : { key, label: `${key}: ${value}`, title: `Filter with: ${field} = ${queryString(value)}` };
     });
 }
 
