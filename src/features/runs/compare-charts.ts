@@ -20,13 +20,6 @@ export function colorOf(index: number): string {
 /** Pixels per downsampling bucket: a bucket keeps up to 4 points (its first, lowest, highest and last), so every spike stays. */
 const PIXELS_PER_BUCKET = 3;
 
-/**
- * One line per run (plus its NaN/∞ markers) for the shown metric. Each history is smoothed whole,
- * then cut down to at most 4 points (first, min, max, last) per 3-pixel bucket before plotly sees
- * it: 20 runs × 10,000 steps become 20 lines of at most 1,200 points, spikes kept. That few points
- * draw fast as SVG, so the curves need no WebGL (which is slow without a GPU, and every WebGL
- * chart on the page costs a context).
- */
 type CurveOptions = { xAxis: XAxis; smoothing: number; widthPx: number };
 
 type PreparedCurve = { readonly options: string; readonly shown: ChartSeries; readonly nonFinite: number };
@@ -50,6 +43,13 @@ function preparedCurve(columns: SeriesColumns, startedAt: number, options: Curve
   return curve;
 }
 
+/**
+ * One line per run (plus its NaN/∞ markers) for the shown metric. Each history is smoothed whole,
+ * then cut down to at most 4 points (first, min, max, last) per 3-pixel bucket before plotly sees
+ * it: 20 runs × 10,000 steps become 20 lines of at most 1,200 points, spikes kept. That few points
+ * draw fast as SVG, so the curves need no WebGL (which is slow without a GPU, and every WebGL
+ * chart on the page costs a context).
+ */
 export function curveTraces(
   runs: readonly Run[],
   series: ReadonlyMap<RunId, SeriesColumns>,
