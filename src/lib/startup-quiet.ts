@@ -10,6 +10,8 @@
  */
 
 const QUIET_INPUT_MS = 1_000;
+/** What counts as the user doing something. */
+const INPUT_EVENTS = ['keydown', 'pointerdown', 'wheel'] as const;
 const MAX_DEFER_MS = 8_000;
 
 const holds = new Set<Promise<unknown>>();
@@ -55,9 +57,9 @@ async function settleHoldsAndInput(): Promise<void> {
 export function whenStartupQuiet(): Promise<void> {
   if (quiet) return quiet;
   const noteInput = () => (lastInputAt = performance.now());
-  for (const type of ['keydown', 'pointerdown', 'wheel'] as const) addEventListener(type, noteInput, { capture: true, passive: true });
+  for (const type of INPUT_EVENTS) addEventListener(type, noteInput, { capture: true, passive: true });
   quiet = Promise.race([settleHoldsAndInput(), sleep(MAX_DEFER_MS)]).then(() => {
-    for (const type of ['keydown', 'pointerdown', 'wheel'] as const) removeEventListener(type, noteInput, { capture: true });
+    for (const type of INPUT_EVENTS) removeEventListener(type, noteInput, { capture: true });
   });
   return quiet;
 }
