@@ -27,9 +27,11 @@ const KERNEL_START_TIMEOUT_MS = 60_000;
 /*
  * Runs in the page before its scripts. Every Ctrl/Shift/Cmd+Enter (seen first, in the capture phase
  * on window) starts a measurement for the cell it was pressed in (or the selected cell). It ends at
- * the first non-empty output element that was not there at the keydown; then come the next frame
- * (requestAnimationFrame, in which that output is drawn) and, where Chromium reports it, the paint
- * itself (Element Timing: the bench tags the output's elements while they are still unpainted).
+ * the first non-empty output element that was not there at the keydown, or, when the run's outputs
+ * replace equal ones in place, at the cell's new prompt number (`[7]`) beside non-empty outputs;
+ * then come the next frame (requestAnimationFrame, in which that output is drawn) and, where
+ * Chromium reports it, the paint itself (Element Timing: the bench tags the output's elements while
+ * they are still unpainted; elements drawn before are not reported again).
  * Finished runs are appended to window.__kilnBenchRuns as { keyAt, outputAt, frameAt, paintAt }
  * (ms since navigation start; paintAt is null without an Element Timing entry).
  * Serialized: no closures.
@@ -58,10 +60,16 @@ function installRunTimer() {
       settle(run);
     }).observe({ type: 'element' });
   }
+  const promptOf = (cell) => cell.querySelector('[data-testid="execution-count"]')?.textContent?.trim() ?? '';
   const observer = new MutationObserver(() => {
     if (!pending) return;
     const outputs = pending.cell.querySelector('[data-testid="cell-outputs"]');
-    if (!outputs || outputs === pending.before || !outputs.textContent) return;
+    if (!outputs?.textContent) return;
+    const prompt = promptOf(pending.cell);
+    const hasNewOutputElement = outputs !== pending.before;
+    // A quick run may replace its outputs with equal ones in place: then its new prompt number says it is drawn.
+    const showsFinishedRun = /^\[\d+\]$/.test(prompt) && prompt !== pending.beforePrompt;
+    if (!hasNewOutputElement && !showsFinishedRun) return;
     const run = { keyAt: pending.keyAt, outputAt: performance.now() };
     pending = null;
     observer.disconnect();
@@ -85,8 +93,10 @@ function installRunTimer() {
       if (!cell) return;
       const keyAt = performance.now();
       // A second press before any output (the first went nowhere) restarts the clock, not the baseline.
-      const before = pending?.cell === cell ? pending.before : cell.querySelector('[data-testid="cell-outputs"]');
-      pending = { keyAt, cell, before };
+      const isRepeat = pending?.cell === cell;
+      const before = isRepeat ? pending.before : cell.querySelector('[data-testid="cell-outputs"]');
+      const beforePrompt = isRepeat ? pending.beforePrompt : promptOf(cell);
+      pending = { keyAt, cell, before, beforePrompt };
       observer.observe(cell, { subtree: true, childList: true, characterData: true });
     },
     true,
@@ -186,14 +196,34 @@ export async function replaceCellSource(page, cell, source, { attempts = 3 } = {
   throw new Error(`could not type into the cell: it shows ${JSON.stringify(seen.slice(0, 80))} instead of ${JSON.stringify(source.slice(0, 80))}`);
 }
 
-const runCount = (page) => page.evaluate(() => window.__kilnBenchRuns?.length ?? 0);
-
-/** The `[*]` prompt: the cell is queued or running. */
-const isRunningPrompt = (cell) =>
-  cell
-    .locator(SELECTORS.executionCount)
-    .innerText()
-    .then((text) => text.trim() === '[*]');
+/*
+ * Runs in the page, armed before the key is pressed: resolves with 'not-started' when, within
+ * `startTimeoutMs`, no new run was timed and the cell never showed `[*]`; with 'finished' once a
+ * new run was timed, the cell's prompt is no longer `[*]` and the kernel is idle; with 'timed-out'
+ * after `timeoutMs`. It polls with cheap reads (textContent, attributes; nothing that forces a
+ * layout) so that watching a run does not slow it down, as Node's round trips to the page would.
+ * Serialized: no closures.
+ */
+function watchRun({ cellId, before, startTimeoutMs, timeoutMs }) {
+  const POLL_MS = 20;
+  const armedAt = performance.now();
+  let hasStarted = false;
+  window.__kilnBenchRunWatch = new Promise((resolve) => {
+    const poll = () => {
+      const cell = document.querySelector(`[data-testid="cell"][data-cell-id="${cellId}"]`);
+      const isRunning = cell?.querySelector('[data-testid="execution-count"]')?.textContent?.trim() === '[*]';
+      const isTimed = (window.__kilnBenchRuns?.length ?? 0) > before;
+      const isIdle = document.querySelector('[data-testid="kernel-status"]')?.getAttribute('data-status') === 'idle';
+      hasStarted ||= isRunning || isTimed;
+      const waited = performance.now() - armedAt;
+      if (isTimed && !isRunning && isIdle) resolve('finished');
+      else if (!hasStarted && waited > startTimeoutMs) resolve('not-started');
+      else if (waited > timeoutMs) resolve('timed-out');
+      else setTimeout(poll, POLL_MS);
+    };
+    setTimeout(poll, POLL_MS);
+  });
+}
 
 /**
  * Presses Ctrl+Enter in the cell (focusing its editor first) and waits until the cell has finished
@@ -202,14 +232,12 @@ const isRunningPrompt = (cell) =>
  * When the key went nowhere (no `[*]` within `startTimeout`), presses it again, once.
  */
 export async function runCell(page, cell, { timeout = 30_000, startTimeout = 1_500 } = {}) {
-  const before = await runCount(page);
   for (let attempt = 1; ; attempt++) {
     await focusEditor(cell);
-    await page.keyboard.press('Control+Enter');
-    if (await hasStarted(page, cell, before, startTimeout)) break;
+    const outcome = await pressAndWatch(page, cell, { startTimeout, timeout }, () => page.keyboard.press('Control+Enter'));
+    if (outcome.status !== 'not-started') return finishedRun(cell, outcome, timeout);
     if (attempt === 2) throw new Error('Ctrl+Enter in the cell editor did not start a run (no [*] prompt, no output)');
   }
-  return finishedRun(page, cell, before, timeout);
 }
 
 /**
@@ -219,43 +247,31 @@ export async function runCell(page, cell, { timeout = 30_000, startTimeout = 1_5
  * is not what `source` prints.
  */
 export async function typeAndRun(page, cell, source, { timeout = 60_000 } = {}) {
-  const before = await runCount(page);
   await cell.locator(SELECTORS.editor).click();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(source);
-  await page.keyboard.press('Control+Enter');
-  if (!(await hasStarted(page, cell, before, timeout))) throw new Error('Ctrl+Enter in the cell editor did not start a run (no [*] prompt, no output)');
-  return finishedRun(page, cell, before, timeout);
+  const outcome = await pressAndWatch(page, cell, { startTimeout: timeout, timeout }, () => page.keyboard.press('Control+Enter'));
+  if (outcome.status === 'not-started') throw new Error('Ctrl+Enter in the cell editor did not start a run (no [*] prompt, no output)');
+  return finishedRun(cell, outcome, timeout);
 }
 
-async function hasStarted(page, cell, before, startTimeout) {
-  const deadline = Date.now() + startTimeout;
-  for (;;) {
-    if ((await runCount(page)) > before || (await isRunningPrompt(cell))) return true;
-    if (Date.now() >= deadline) return false;
-    await page.waitForTimeout(25);
-  }
+/** Arms watchRun, acts, and waits for the page's verdict: one round trip before the key and one after. */
+async function pressAndWatch(page, cell, { startTimeout, timeout }, press) {
+  const cellId = await cell.getAttribute('data-cell-id');
+  const before = await page.evaluate(() => window.__kilnBenchRuns?.length ?? 0);
+  await page.evaluate(watchRun, { cellId, before, startTimeoutMs: startTimeout, timeoutMs: timeout });
+  await press();
+  const status = await page.evaluate(() => window.__kilnBenchRunWatch);
+  return { status, before };
 }
 
-/** Waits until the run numbered after `before` has shown its output and the kernel is idle again. */
-async function finishedRun(page, cell, before, timeout) {
-  try {
-    await page.waitForFunction(
-      ({ count, cellId }) => {
-        const element = document.querySelector(`[data-testid="cell"][data-cell-id="${cellId}"]`);
-        const prompt = element?.querySelector('[data-testid="execution-count"]')?.textContent?.trim();
-        const status = document.querySelector('[data-testid="kernel-status"]')?.getAttribute('data-status');
-        return (window.__kilnBenchRuns?.length ?? 0) > count && prompt !== '[*]' && status === 'idle';
-      },
-      { count: before, cellId: await cell.getAttribute('data-cell-id') },
-      { timeout, polling: 20 },
-    );
-  } catch (error) {
-    if (!/timeout/i.test(String(error?.message))) throw error;
+/** The finished run's page-side timing, output and kernel time; a run that timed out throws. */
+async function finishedRun(cell, { status, before }, timeout) {
+  if (status === 'timed-out') {
     const output = await outputText(cell);
     throw new Error(`the cell did not finish within ${timeout} ms${output ? `; its output so far: ${output.slice(0, 200)}` : ''}`);
   }
-  const timing = await page.evaluate((index) => window.__kilnBenchRuns[index], before);
+  const timing = await cell.page().evaluate((index) => window.__kilnBenchRuns[index], before);
   return { timing, output: await outputText(cell), kernelMs: await kernelDuration(cell) };
 }
 
