@@ -6,10 +6,27 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKiln, saveScreenshot, type KilnSession } from './support/kiln';
-import { cellAt, cells, DEMO_NAME, typeText, waitForNotebook, waitForToast } from './support/notebook-page';
+import type { Page } from 'playwright-core';
+import { cellAt, cells, DEMO_NAME, notebookMode, readCells, typeText, waitForNotebook, waitForToast } from './support/notebook-page';
 import { openEmptyNotebook, outputText, runCode, runInCell, waitForCellRun, waitForKernel } from './support/kernel-page';
 
 let kiln: KilnSession | undefined;
+
+/** The Ctrl bit of CDP's `modifiers`. */
+const CTRL = 2;
+
+/** The fields of CDP's Input.dispatchKeyEvent used here. */
+type KeyEvent = { type: 'rawKeyDown' | 'keyDown' | 'keyUp'; modifiers?: number; key: string; code: string; text?: string; unmodifiedText?: string; windowsVirtualKeyCode: number };
+
+/** Sends key events without waiting for each to be handled, so they reach the page back to back. */
+async function sendKeysAtOnce(page: Page, events: KeyEvent[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await Promise.all(events.map((event) => cdp.send('Input.dispatchKeyEvent', event)));
+  } finally {
+    await cdp.detach();
+  }
+}
 
 afterEach(async () => {
   await kiln?.close();
@@ -34,6 +51,32 @@ describe('kernel', () => {
     await page.keyboard.press('Control+Enter');
     await waitForCellRun(page, 0, 3);
     expect(await cellAt(page, 0).locator('[data-testid="cell-error"]').count()).toBe(0);
+  });
+
+  it('acts in command mode on a key pressed at once after Ctrl+Enter, before the run is drawn', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    const source = '6 * 7';
+    await cellAt(page, 0).locator('[data-testid="cell-editor"]').click();
+    await page.keyboard.insertText(source);
+    // Ctrl+Enter then B, sent together as from a fast typist: B reaches the page before the
+    // kernel's answer, while the run's start is still held back (state/run-start-hold.ts).
+    await sendKeysAtOnce(page, [
+      { type: 'rawKeyDown', modifiers: CTRL, key: 'Control', code: 'ControlLeft', windowsVirtualKeyCode: 17 },
+      { type: 'rawKeyDown', modifiers: CTRL, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 },
+      { type: 'keyUp', modifiers: CTRL, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13 },
+      { type: 'keyUp', key: 'Control', code: 'ControlLeft', windowsVirtualKeyCode: 17 },
+      { type: 'keyDown', key: 'b', code: 'KeyB', text: 'b', unmodifiedText: 'b', windowsVirtualKeyCode: 66 },
+      { type: 'keyUp', key: 'b', code: 'KeyB', windowsVirtualKeyCode: 66 },
+    ]);
+    await waitForCellRun(page, 0, 1);
+    expect((await outputText(page, 0)).trim()).toBe('42');
+    // B inserted a cell below and selected it, as in Jupyter's command mode; the editor got no "b".
+    await expect.poll(() => readCells(page)).toEqual([
+      expect.objectContaining({ text: source, selected: false }),
+      expect.objectContaining({ text: '', selected: true }),
+    ]);
+    expect(await notebookMode(page)).toBe('command');
   });
 
   it('reports a runtime error at the line and column of the cell source', async () => {

@@ -75,7 +75,15 @@ export type KernelEvent =
       readonly status: RunStatus;
       readonly durationMs: number;
       readonly memory: KernelMemory;
+      /**
+       * The cell's last outputs (its error, or the value of its last expression), carried by this
+       * message rather than sent before it, so the main thread draws a run's end in one frame.
+       */
+      readonly finalOutputs: readonly CellOutputEvent[];
     };
+
+/** Events that become outputs of the running cell. */
+export type CellOutputEvent = Extract<KernelEvent, { type: 'stream' } | { type: 'display' } | { type: 'error' }>;
 
 export type KernelRequestType = KernelRequest['type'];
 export type KernelEventType = KernelEvent['type'];

@@ -5,12 +5,15 @@
  * in time (or crashes), it is replaced and the caller is told that variables were lost.
  */
 import { newRequestId, type CellId, type RequestId } from '../lib/ids';
-import type { BackendChoice, BackendName, DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
+import type { BackendChoice, BackendName, CellOutputEvent, DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../core/protocol';
 import type { RunStatus } from '../core/notebook/types';
 import type { TrackingEvent } from '../core/tracking/types';
 
-export type ExecutionEvent = Exclude<KernelEvent, { type: 'ready' } | { type: 'done' } | { type: 'memory' } | { type: 'dataset-request' } | { type: 'track' }>;
-export type ExecutionResult = { status: RunStatus; durationMs: number; memory: KernelMemory | null };
+/**
+ * How a cell's execution ended. `finalOutputs` (its error or last value) come with the result, not
+ * through `onEvent`, so the caller can show them and the end of the run in one update.
+ */
+export type ExecutionResult = { status: RunStatus; durationMs: number; memory: KernelMemory | null; finalOutputs: readonly CellOutputEvent[] };
 
 export type Execution = {
   readonly requestId: RequestId;
@@ -36,7 +39,7 @@ export type KernelHost = {
 const NO_HOST: KernelHost = { readDataset: async () => ({ found: false, available: [] }), onTracking: () => undefined };
 
 type Pending = {
-  onEvent(event: ExecutionEvent): void;
+  onEvent(event: CellOutputEvent): void;
   resolve(result: ExecutionResult): void;
 };
 
@@ -76,7 +79,7 @@ export class KernelClient {
     return this.ready;
   }
 
-  execute(cellId: CellId, source: string, executionCount: number, onEvent: (event: ExecutionEvent) => void, options: { autolog: boolean } = { autolog: true }): Execution {
+  execute(cellId: CellId, source: string, executionCount: number, onEvent: (event: CellOutputEvent) => void, options: { autolog: boolean } = { autolog: true }): Execution {
     const requestId = newRequestId();
     const done = new Promise<ExecutionResult>((resolve) => {
       this.pending.set(requestId, { onEvent, resolve });
@@ -89,7 +92,7 @@ export class KernelClient {
     }
     void this.start().then(
       send,
-      (error: unknown) => this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelError', message: `The kernel could not start: ${String(error)}`, traceback: [] } }),
+      (error: unknown) => this.finish(requestId, { status: 'error', finalOutputs: [{ type: 'error', requestId, error: { type: 'error', name: 'KernelError', message: `The kernel could not start: ${String(error)}`, traceback: [] } }] }),
     );
     return { requestId, done };
   }
@@ -115,7 +118,7 @@ export class KernelClient {
   restart(reason = 'The kernel was restarted: variables were lost.'): Promise<KernelReady> {
     this.terminate();
     for (const requestId of [...this.pending.keys()]) {
-      this.finish(requestId, { type: 'error', requestId, error: { type: 'error', name: 'KernelRestarted', message: reason, traceback: [] } }, 'interrupted');
+      this.finish(requestId, { status: 'interrupted', finalOutputs: [{ type: 'error', requestId, error: { type: 'error', name: 'KernelRestarted', message: reason, traceback: [] } }] });
     }
     this.events.onRestarted(reason);
     this.ready = null;
@@ -145,7 +148,7 @@ export class KernelClient {
 
   shutdown(): void {
     this.terminate();
-    for (const requestId of [...this.pending.keys()]) this.finish(requestId, null, 'interrupted');
+    for (const requestId of [...this.pending.keys()]) this.finish(requestId, { status: 'interrupted' });
     this.ready = null;
   }
 
@@ -193,7 +196,7 @@ export class KernelClient {
       return;
     }
     if (event.type === 'done') {
-      this.finish(event.requestId, null, event.status, event.durationMs, event.memory);
+      this.finish(event.requestId, { status: event.status, durationMs: event.durationMs, memory: event.memory, finalOutputs: event.finalOutputs });
       return;
     }
     this.pending.get(event.requestId)?.onEvent(event);
@@ -211,12 +214,12 @@ export class KernelClient {
     if (this.worker === worker) worker?.postMessage({ type: 'dataset-reply', id: newRequestId(), lookupId, result } satisfies KernelRequest, result.found ? [result.bytes] : []);
   }
 
-  private finish(requestId: RequestId, lastEvent: ExecutionEvent | null, status: RunStatus = 'error', durationMs = 0, memory: KernelMemory | null = null): void {
+  /** Ends an execution; an execution that ended without running (restart, shutdown) took no time. */
+  private finish(requestId: RequestId, result: Pick<ExecutionResult, 'status'> & Partial<ExecutionResult>): void {
     const pending = this.pending.get(requestId);
     if (!pending) return;
-    if (lastEvent) pending.onEvent(lastEvent);
     this.pending.delete(requestId);
-    pending.resolve({ status, durationMs, memory });
+    pending.resolve({ durationMs: 0, memory: null, finalOutputs: [], ...result });
   }
 
   private waitUntilIdle(timeoutMs: number): Promise<boolean> {

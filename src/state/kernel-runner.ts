@@ -6,9 +6,9 @@
 import type { CellId } from '../lib/ids';
 import type { CellOutput } from '../core/outputs';
 import type { RunStatus } from '../core/notebook/types';
-import { BACKENDS, type BackendChoice, type BackendName } from '../core/protocol';
+import { BACKENDS, type BackendChoice, type BackendName, type CellOutputEvent } from '../core/protocol';
 import { assertNever } from '../lib/invariant';
-import { KernelClient, type ExecutionEvent, type KernelHost } from '../kernel/client';
+import { KernelClient, type KernelHost } from '../kernel/client';
 import type { RunsRepository } from '../store/runs-repo';
 import { RunRecorder, type RunContext } from './run-recorder';
 import { startKernelSession, type KernelSession } from './kernel-session';
@@ -185,7 +185,7 @@ export class KernelRunner {
       }
     } finally {
       this.isDraining = false;
-      kernelStore.set({ runningCellId: null, status: kernelStore.get().status === 'dead' ? 'dead' : 'idle' });
+      kernelStore.set(idleState());
     }
   }
 
@@ -195,8 +195,11 @@ export class KernelRunner {
     if (!cell || cell.type !== 'code') return 'ok';
     const executionCount = ++this.executionCount;
     const startedAt = Date.now();
-    session.edit({ type: 'set-outputs', cellId, outputs: [], executionCount: null });
-    kernelStore.set({ runningCellId: cellId, status: 'busy' });
+    const hold = this.controller.runStartHold;
+    hold.defer(() => {
+      session.edit({ type: 'set-outputs', cellId, outputs: [], executionCount: null });
+      kernelStore.set({ runningCellId: cellId, status: 'busy' });
+    });
 
     let buffered: CellOutput[] = [];
     let lastFlushAt = 0;
@@ -209,7 +212,8 @@ export class KernelRunner {
       buffered = [];
       for (const output of outputs) session.edit({ type: 'append-output', cellId, output });
     };
-    const onEvent = (event: ExecutionEvent) => {
+    const onEvent = (event: CellOutputEvent) => {
+      hold.release();
       buffered.push(toOutput(event));
       const sinceFlush = performance.now() - lastFlushAt;
       if (sinceFlush >= OUTPUT_FLUSH_MS) flush();
@@ -219,12 +223,16 @@ export class KernelRunner {
     const tensorsBefore = kernelStore.get().memory?.numTensors;
     this.history.push({ executionCount, source: cell.source });
     const result = await this.client.execute(cellId, cell.source, executionCount, onEvent, { autolog: this.isAutologOn }).done;
+    hold.release();
+    buffered.push(...result.finalOutputs.map(toOutput));
     if (result.memory && tensorsBefore !== undefined) {
       const added = result.memory.numTensors - tensorsBefore;
       const leak = detectTensorLeak(this.tensorsAddedByCell.get(cellId), added);
       this.tensorsAddedByCell.set(cellId, added);
       if (leak) buffered.push({ type: 'stream', name: 'stderr', text: describeTensorLeak(leak) });
     }
+    // The last outputs, the execution count and the timing are edited in one task, so React draws
+    // them together: the end of a quick run is one frame.
     flush();
     const current = session.notebook.cells.find((candidate) => candidate.id === cellId);
     if (current?.type === 'code') {
@@ -236,12 +244,16 @@ export class KernelRunner {
         lastRun: { startedAt, durationMs: result.durationMs || Date.now() - startedAt, status: result.status },
       });
     }
-    if (result.memory) kernelStore.set({ memory: result.memory });
+    // The last cell queued also ends the busy state here, in the same update as its outputs.
+    kernelStore.set({ ...(result.memory ? { memory: result.memory } : {}), ...(this.queue.length === 0 ? idleState() : {}) });
     return result.status;
   }
 }
 
-function toOutput(event: ExecutionEvent): CellOutput {
+/** The kernel's state once nothing is queued or running (a dead kernel stays dead). */
+const idleState = () => ({ runningCellId: null, status: kernelStore.get().status === 'dead' ? ('dead' as const) : ('idle' as const) });
+
+function toOutput(event: CellOutputEvent): CellOutput {
   switch (event.type) {
     case 'stream':
       return { type: 'stream', name: event.name, text: event.text };

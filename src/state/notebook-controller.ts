@@ -11,6 +11,7 @@ import { createStore, type Store } from './create-store';
 import type { NotebookSession } from './notebook-session';
 import type { RunMode } from '../components/code-editor/editor-keys';
 import { showToast } from './app-store';
+import { RunStartHold } from './run-start-hold';
 
 export type EditorMode = 'command' | 'edit';
 
@@ -29,6 +30,8 @@ export type CellRunner = {
 
 export class NotebookController {
   readonly ui: Store<NotebookUiState>;
+  /** Shared with the kernel runner: a run command's visible start waits here for the kernel's first reply. */
+  readonly runStartHold = new RunStartHold();
   private runner: CellRunner | null = null;
 
   constructor(readonly session: NotebookSession) {
@@ -176,18 +179,21 @@ export class NotebookController {
       editing.delete(cellId);
       this.ui.set({ editingMarkdownIds: editing });
     }
+    const insertsCell = mode === 'insert-below' || (mode === 'advance' && index === this.notebook.cells.length - 1);
+    const willRun = cell.type === 'code' && this.runner !== null && this.canRunCode();
+    // A new cell takes the keys typed next, so it appears at once; leaving for command mode waits
+    // (a frame at most) to be drawn with the cell's first output.
+    if (willRun && !insertsCell) this.runStartHold.begin();
     // The run is queued before the selection moves: moving it re-renders and blurs the editor,
     // which would otherwise delay sending the cell to the kernel by a frame or more.
-    const running = cell.type === 'code' && this.runner && this.canRunCode() ? this.runner.run(cellId) : null;
-    if (mode === 'insert-below' || (mode === 'advance' && index === this.notebook.cells.length - 1)) {
+    const running = willRun ? this.runner?.run(cellId) : null;
+    if (insertsCell) {
       this.ui.set({ selectedCellId: cellId });
       const inserted = this.insert('below');
       this.ui.set({ selectedCellId: inserted.id, mode: 'edit' });
-    } else if (mode === 'advance') {
-      const next = this.notebook.cells[index + 1];
-      if (next) this.ui.set({ selectedCellId: next.id, mode: 'command' });
     } else {
-      this.ui.set({ mode: 'command' });
+      const next = mode === 'advance' ? this.notebook.cells[index + 1] : undefined;
+      this.runStartHold.defer(() => this.ui.set(next ? { selectedCellId: next.id, mode: 'command' } : { mode: 'command' }));
     }
     await running;
   }

@@ -6,6 +6,7 @@ import { appStore } from '../../state/app-store';
 import { CellView } from './CellView';
 import { NotebookHeader } from './NotebookHeader';
 import { useCommandModeKeys } from './useCommandModeKeys';
+import { useRunStartHoldRelease } from './useRunStartHoldRelease';
 import { SaveStateBanner } from './SaveStateBanner';
 import { useCellModels } from '../../components/code-editor/useCellModels';
 
@@ -19,6 +20,7 @@ export function NotebookView({ controller }: { controller: NotebookController })
   const queuedCellIds = useStore(kernelStore, (state) => state.queuedCellIds);
   const containerRef = useRef<HTMLDivElement>(null);
   const kernel = useStore(appStore, (state) => state.kernel);
+  useRunStartHoldRelease(controller.runStartHold);
   useCommandModeKeys(controller, containerRef, kernel ?? undefined);
   useCellModels(notebook.cells, notebook.language);
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as dfd from 'danfojs';
-import type { DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../../core/protocol';
+import type { CellOutputEvent, DatasetLookup, KernelEvent, KernelMemory, KernelRequest } from '../../core/protocol';
 import type { DisplayBundle } from '../../core/outputs';
 import type { RequestId } from '../../lib/ids';
 import { assertNever } from '../../lib/invariant';
@@ -46,16 +46,17 @@ function send(build: () => KernelEvent | Promise<KernelEvent | null> | null): vo
 
 const isInterruptRequested = (): boolean => interruptFlag !== null && Atomics.load(interruptFlag, 0) !== 0;
 
-function displayEvent(value: unknown, extra: { displayId?: string; isResult?: boolean } = {}): void {
+async function displayOutput(requestId: RequestId, value: unknown, extra: { isResult?: boolean } = {}): Promise<CellOutputEvent> {
+  try {
+    return { type: 'display', requestId, bundle: await toDisplayBundle(value), ...extra };
+  } catch (error) {
+    return { type: 'stream', requestId, name: 'stderr', text: `Could not display the value: ${String(error)}\n` };
+  }
+}
+
+function displayEvent(value: unknown): void {
   const requestId = currentRequest;
-  if (!requestId) return;
-  send(async () => {
-    try {
-      return { type: 'display', requestId, bundle: await toDisplayBundle(value), ...extra };
-    } catch (error) {
-      return { type: 'stream', requestId, name: 'stderr', text: `Could not display the value: ${String(error)}\n` };
-    }
-  });
+  if (requestId) send(() => displayOutput(requestId, value));
 }
 
 /** For bundles the kernel builds itself (training progress): no serialising needed. */
@@ -148,14 +149,12 @@ async function handle(request: KernelRequest): Promise<void> {
       tracking.beginCell(request.autolog);
       const result = await scope.execute(request.source, `cell-${request.executionCount}`);
       tracking.endCell(result.status === 'ok' ? 'ok' : result.status === 'interrupted' ? 'interrupted' : 'error');
-      if (result.error) {
-        const error = result.error;
-        send(() => ({ type: 'error', requestId: request.id, error }));
-      }
-      if (result.status === 'ok' && result.hasResult) displayEvent(result.result, { isResult: true });
       await outbox;
+      const finalOutputs: CellOutputEvent[] = [];
+      if (result.error) finalOutputs.push({ type: 'error', requestId: request.id, error: result.error });
+      if (result.status === 'ok' && result.hasResult) finalOutputs.push(await displayOutput(request.id, result.result, { isResult: true }));
       currentRequest = null;
-      post({ type: 'done', requestId: request.id, status: result.status, durationMs: performance.now() - startedAt, memory: memory() });
+      post({ type: 'done', requestId: request.id, status: result.status, durationMs: performance.now() - startedAt, memory: memory(), finalOutputs });
       return;
     }
     case 'memory':
