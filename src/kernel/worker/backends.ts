@@ -16,6 +16,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKENDS } from '../../core/protocol';
 import type { BackendChoice, BackendName } from '../../core/protocol';
 import { assertNever } from '../../lib/invariant';
+import { installWasmFusedAdam } from './wasm-adam';
+import { installWasmTransposedMatMul } from './wasm-matmul';
 
 type Tf = typeof TfModule;
 
@@ -148,6 +150,9 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   if (wasmPathsSet) return;
   setWasmPaths(options.wasmBaseUrl);
   wasmPathsSet = true;
+  // Faster kernels where tfjs-backend-wasm 4.22 is slow for small training steps.
+  installWasmTransposedMatMul(tf);
+  installWasmFusedAdam(tf);
   // The threaded WASM build starts its pthreads with importScripts(), which module workers (the
   // kernel is one, for ESM imports) do not have: they die with "e is not defined". Until tfjs
   // ships an ESM-safe pthread loader, the kernel uses the single-threaded SIMD build.

@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installWasmFusedAdam } from './wasm-adam';
+
+/** Real tfjs-backend-wasm in Node; its binaries are read from the package's folder. */
+beforeAll(async () => {
+  setWasmPaths(fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  installWasmFusedAdam(tf);
+  installWasmFusedAdam(tf);
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+/** Deterministic, uneven values. */
+const series = (length: number, seed: number) => Array.from({ length }, (_, i) => Math.sin(seed + i * 0.37) * 2);
+
+/**
+ * Trains a small MLP for a few epochs on `backend` with Adam and returns its final weights and
+ * how many kernels one epoch ran. Same data, same initial weights on every backend.
+ */
+async function train(backend: 'cpu' | 'wasm', optimizer: () => tf.Optimizer): Promise<{ weights: number[]; kernels: string[] }> {
+  await tf.setBackend(backend);
+  const xs = tf.tensor2d(series(40 * 3, 1), [40, 3]);
+  const ys = tf.tensor2d(series(40, 2), [40, 1]);
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 5, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+  model.setWeights(model.getWeights().map((weight, i) => tf.tensor(series(weight.size, 10 + i).map((value) => value / 4), weight.shape)));
+  const adam = optimizer();
+  model.compile({ optimizer: adam, loss: 'meanSquaredError' });
+  await model.fit(xs, ys, { epochs: 4, batchSize: 8, shuffle: false, verbose: 0 });
+  const profile = await tf.profile(async () => {
+    await model.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+  });
+  const weights = model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
+  tf.dispose([xs, ys]);
+  model.dispose();
+  adam.dispose();
+  return { weights, kernels: profile.kernels.map((kernel) => kernel.name) };
+}
+
+describe('installWasmFusedAdam', () => {
+  it('trains to the weights tfjs’ own Adam reaches, with far fewer kernels per batch', async () => {
+    const settings = () => tf.train.adam(0.05, 0.8, 0.95, 1e-6);
+    const reference = await train('cpu', settings);
+    const fused = await train('wasm', settings);
+    expect(fused.weights).toHaveLength(reference.weights.length);
+    fused.weights.forEach((weight, i) => expect(weight).toBeCloseTo(reference.weights[i] as number, 4));
+    // The CPU backend runs tfjs' 14 ops per variable; wasm runs one fused kernel per variable.
+    expect(fused.kernels.filter((name) => name === 'KilnAdamUpdate')).toHaveLength(4 * 5);
+    expect(fused.kernels.length).toBeLessThan(reference.kernels.length * 0.7);
+  });
+
+  it('leaves no tensors behind, however many steps run', async () => {
+    await tf.setBackend('wasm');
+    const variable = tf.variable(tf.tensor1d([1, -2, 3]));
+    const adam = tf.train.adam(0.1);
+    const step = () => adam.minimize(() => variable.square().sum());
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    // Adam moves every weight toward the minimum of x².
+    Array.from(variable.dataSync()).forEach((value, i) => expect(Math.abs(value)).toBeLessThan(Math.abs([1, -2, 3][i] as number)));
+    adam.dispose();
+    variable.dispose();
+  });
+
+  it('leaves other backends to tfjs’ own Adam', async () => {
+    await tf.setBackend('cpu');
+    const variable = tf.variable(tf.tensor1d([1, -2]));
+    const adam = tf.train.adam(0.1);
+    const profile = await tf.profile(() => {
+      adam.minimize(() => variable.square().sum());
+    });
+    expect(profile.kernels.map((kernel) => kernel.name)).not.toContain('KilnAdamUpdate');
+    expect(profile.kernels.map((kernel) => kernel.name)).toContain('Sqrt');
+    adam.dispose();
+    variable.dispose();
+    await tf.setBackend('wasm');
+  });
+});
