@@ -3,8 +3,10 @@
  * served through Playwright routes from the app's origin, in the same browser as Kiln, with the
  * same cross-origin isolation headers and the build's own .wasm binaries (dist/tfjs/).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { bareExpression } from './training-snippet.mjs';
 
 const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,11 +22,32 @@ const ROUTED_FILES = Object.freeze({
 
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+/** The kernel's own wasm kernels (TypeScript with type-only imports) and the function that installs each. */
+const KILN_WASM_KERNELS = [
+  { file: 'src/kernel/worker/wasm-matmul.ts', install: 'installWasmTransposedMatMul' },
+  { file: 'src/kernel/worker/wasm-adam.ts', install: 'installWasmFusedAdam' },
+];
+
+/**
+ * A script that installs the kernel's wasm kernels into the page's global `tf`: the modules' own
+ * source, compiled to JavaScript here, so the bare page runs the same kernels as a Kiln cell.
+ */
+function kilnKernelsScript(root) {
+  const scopes = KILN_WASM_KERNELS.map(({ file, install }) => {
+    const source = fs.readFileSync(path.resolve(root, file), 'utf8');
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    return `(() => { ${outputText.replace(/^export /gm, '')}\n${install}(tf); })();`;
+  });
+  return scopes.join('\n');
+}
+
 /**
  * Opens the bare page in a new context of `browser` on `backend` and waits until tfjs is ready.
+ * With `kilnKernels`, the page also uses the kernel's own wasm kernels (src/kernel/worker/wasm-*.ts):
+ * then it differs from a Kiln cell only in Kiln itself.
  * Resolves with { page, info: {backend, tfVersion, simd, threads}, fit(workload), close() }.
  */
-export async function openBareTfjs(browser, ctx, { backend = 'wasm' } = {}) {
+export async function openBareTfjs(browser, ctx, { backend = 'wasm', kilnKernels = false } = {}) {
   const context = await browser.newContext();
   try {
     const base = new URL(PREFIX, ctx.url).href;
@@ -37,6 +60,7 @@ export async function openBareTfjs(browser, ctx, { backend = 'wasm' } = {}) {
     const page = await context.newPage();
     await page.goto(`${base}bare-tfjs.html?backend=${encodeURIComponent(backend)}`, { waitUntil: 'load' });
     const info = await page.evaluate(() => window.benchReady);
+    if (kilnKernels) await page.evaluate(kilnKernelsScript(ctx.root));
     return {
       page,
       info,
