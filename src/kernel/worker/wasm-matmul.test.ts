@@ -1,17 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWasmTransposedMatMul } from './wasm-matmul';
+import { startWasmInNode } from './__harness__/wasm-in-node';
 
-/** Real tfjs-backend-wasm in Node; its binaries are read from the package's folder. */
-beforeAll(async () => {
-  setWasmPaths(fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  installWasmTransposedMatMul(tf);
-  installWasmTransposedMatMul(tf);
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
+beforeAll(() => startWasmInNode(installWasmTransposedMatMul));
 
 /** Runs `compute` on the CPU backend (the reference) and on wasm; returns both results. */
 async function onBothBackends(compute: () => tf.Tensor): Promise<{ cpu: number[]; wasm: number[]; shape: number[] }> {
