@@ -92,6 +92,17 @@ describe('kernel', () => {
     await saveScreenshot(page, 'kernel-error');
   });
 
+  it('refuses close() in a cell with an error, and the kernel keeps its variables', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    await runCode(page, 0, 'const survivor = 5;\nclose()');
+    await waitForCellRun(page, 0, 1);
+    expect(await cellAt(page, 0).locator('[data-testid="cell-error"]').innerText()).toMatch(/close\(\) would stop the kernel/);
+    await runCode(page, 0, 'survivor * 2');
+    await waitForCellRun(page, 0, 2);
+    expect((await outputText(page, 0)).trim()).toBe('10');
+  });
+
   it('interrupts an endless loop within a second and keeps the variables', async () => {
     kiln = await openEmptyNotebook();
     const { page } = kiln;

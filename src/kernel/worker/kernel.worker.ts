@@ -117,6 +117,15 @@ function installGlobals(baseUrl: string): void {
   dataApi = createDataApi(dfd, baseUrl, lookUpStoredDataset);
   const preprocess = createPreprocessApi(tf, (preprocessor) => tracking.usePreprocessor(preprocessor));
   Object.assign(globalThis, { tf, dfd, plot, md, html, image, data: dataApi, track: tracking.api, preprocess });
+  // A cell calling the worker's close() would stop the kernel without a word (no error event),
+  // leaving its run pending forever: refuse it with a message instead.
+  Object.defineProperty(globalThis, 'close', {
+    value: () => {
+      throw new Error('close() would stop the kernel; use Restart in the toolbar to start a fresh one');
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 async function handle(request: KernelRequest): Promise<void> {
