@@ -153,9 +153,11 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   // Faster kernels where tfjs-backend-wasm 4.22 is slow for small training steps.
   installWasmTransposedMatMul(tf);
   installWasmFusedAdam(tf);
-  // The threaded WASM build starts its pthreads with importScripts(), which module workers (the
-  // kernel is one, for ESM imports) do not have: they die with "e is not defined". Until tfjs
-  // ships an ESM-safe pthread loader, the kernel uses the single-threaded SIMD build.
+  // One thread. The threaded build starts each pthread from its factory's source text, which,
+  // minified, reads a variable declared outside it: the threads die ("e is not defined").
+  // Declaring that variable inside the factory (a transform of its module) fixes the start, but
+  // tfjs sizes its pthread pool at half the cores, so on a 2-core machine XNNPACK still runs on
+  // one thread: measured, no faster than this build.
   void options.isCrossOriginIsolated;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
