@@ -32,7 +32,7 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
             }
           }}
         />
-        {/* File actions sit with the title, so the run controls below keep to one row. */}
+        {/* File actions and help sit with the title, so the run controls below keep to one row. */}
         <div className="file-actions">
           <button type="button" className="button subtle" onClick={() => importInput.current?.click()} title="Import a Jupyter notebook (.ipynb)">Import</button>
           <input
@@ -49,6 +49,7 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
           />
           <button type="button" className="button subtle" data-testid="export-ipynb" onClick={() => workspace.exportIpynb(controller.session.notebook)} title="Download as Jupyter notebook">Export .ipynb</button>
           <button type="button" className="button subtle" data-testid="export-html" onClick={() => void workspace.exportHtml(controller.session.notebook)} title="Download the rendered notebook as HTML">Export HTML</button>
+          <button type="button" className="button subtle" onClick={() => appStore.set({ dialog: 'shortcuts' })} title="Keyboard shortcuts (?)">?</button>
         </div>
         <SaveIndicator session={controller.session} />
       </div>
@@ -57,8 +58,6 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
         <span className="toolbar-separator" />
         <button type="button" className="button" disabled={isReadOnly} onClick={() => controller.insert('below', 'code')} title="Insert a code cell below (B)">+ Cell</button>
         <button type="button" className="button" disabled={isReadOnly} onClick={() => controller.clearOutputs()} title="Clear all outputs">Clear outputs</button>
-        <span className="toolbar-spacer" />
-        <button type="button" className="button" onClick={() => appStore.set({ dialog: 'shortcuts' })} title="Keyboard shortcuts (?)">?</button>
       </div>
     </header>
   );
