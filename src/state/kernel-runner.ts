@@ -65,7 +65,8 @@ export class KernelRunner {
         onReady: (ready) => {
           // A backend chosen in the toolbar that cannot start here: say so, rather than run elsewhere unannounced.
           const notice = ready.fallbackReason ? `${capitalise(ready.fallbackReason)}. The kernel runs on ${ready.backend}.` : null;
-          kernelStore.set({ status: this.queue.length > 0 ? 'busy' : 'idle', backend: ready.backend, notice });
+          const isWorking = this.queue.length > 0 || kernelStore.get().runningCellId !== null;
+          kernelStore.set({ status: isWorking ? 'busy' : 'idle', backend: ready.backend, notice });
           if (notice) showToast({ tone: 'info', message: notice }, 12_000);
         },
         onRestarted: (reason) => {
@@ -198,7 +199,7 @@ export class KernelRunner {
     const hold = this.controller.runStartHold;
     hold.defer(() => {
       session.edit({ type: 'set-outputs', cellId, outputs: [], executionCount: null });
-      kernelStore.set({ runningCellId: cellId, status: 'busy' });
+      kernelStore.set({ runningCellId: cellId, ...statusUnlessReplaced('busy') });
     });
 
     let buffered: CellOutput[] = [];
@@ -250,8 +251,17 @@ export class KernelRunner {
   }
 }
 
-/** The kernel's state once nothing is queued or running (a dead kernel stays dead). */
-const idleState = () => ({ runningCellId: null, status: kernelStore.get().status === 'dead' ? ('dead' as const) : ('idle' as const) });
+/**
+ * `status`, unless the kernel is being replaced (restarting) or is gone (dead): a run that ends
+ * because of that, or whose held-back start is shown late, must not say busy or idle over it.
+ */
+function statusUnlessReplaced(status: 'busy' | 'idle'): { status?: 'busy' | 'idle' } {
+  const current = kernelStore.get().status;
+  return current === 'restarting' || current === 'dead' ? {} : { status };
+}
+
+/** The kernel's state once nothing is queued or running. */
+const idleState = () => ({ runningCellId: null, ...statusUnlessReplaced('idle') });
 
 function toOutput(event: CellOutputEvent): CellOutput {
   switch (event.type) {

@@ -39,6 +39,19 @@ describe('RunStartHold', () => {
     expect(hold.isHolding).toBe(false);
   });
 
+  it('shows everything held even when one update throws, then reports the error', () => {
+    const hold = new RunStartHold();
+    const shown: string[] = [];
+    hold.begin();
+    hold.defer(() => {
+      throw new Error('outputs could not be cleared');
+    });
+    hold.defer(() => shown.push('command mode'));
+    expect(() => hold.release()).toThrow('outputs could not be cleared');
+    expect(shown).toEqual(['command mode']);
+    expect(hold.isHolding).toBe(false);
+  });
+
   it('shows an earlier hold before starting a new one, so runs are drawn in the order asked for', () => {
     const hold = new RunStartHold();
     const shown: string[] = [];

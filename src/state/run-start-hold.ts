@@ -16,8 +16,6 @@ export class RunStartHold {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private isOpen = false;
 
-  constructor(private readonly holdMs = RUN_START_HOLD_MS) {}
-
   get isHolding(): boolean {
     return this.isOpen;
   }
@@ -26,7 +24,7 @@ export class RunStartHold {
   begin(): void {
     this.release();
     this.isOpen = true;
-    this.timer = setTimeout(() => this.release(), this.holdMs);
+    this.timer = setTimeout(() => this.release(), RUN_START_HOLD_MS);
   }
 
   /** Runs `show` when the hold is released, or at once when nothing is held. */
@@ -35,13 +33,21 @@ export class RunStartHold {
     else show();
   }
 
-  /** Shows everything held, in the order it was deferred. */
+  /** Shows everything held, in the order it was deferred; one that throws does not stop the rest. */
   release(): void {
     if (!this.isOpen) return;
     this.isOpen = false;
     clearTimeout(this.timer);
     const held = this.held;
     this.held = [];
-    for (const show of held) show();
+    let failure: { error: unknown } | undefined;
+    for (const show of held) {
+      try {
+        show();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 }

@@ -58,6 +58,19 @@ describe('installWasmFusedAdam', () => {
     variable.dispose();
   });
 
+  it('skips a variable frozen after compile (no gradient), as tfjs’ own Adam does', async () => {
+    await tf.setBackend('wasm');
+    const trainable = tf.variable(tf.tensor1d([1, -2]), true);
+    const frozen = tf.variable(tf.tensor1d([3, 4]), false);
+    const adam = tf.train.adam(0.1);
+    // An explicit variable list hands Adam a null gradient for the frozen one.
+    adam.minimize(() => trainable.square().sum().add(frozen.sum()), false, [trainable, frozen]);
+    expect(Array.from(frozen.dataSync())).toEqual([3, 4]);
+    Array.from(trainable.dataSync()).forEach((value, i) => expect(Math.abs(value)).toBeLessThan(Math.abs([1, -2][i] as number)));
+    tf.dispose([trainable, frozen]);
+    adam.dispose();
+  });
+
   it('leaves other backends to tfjs’ own Adam', async () => {
     await tf.setBackend('cpu');
     const variable = tf.variable(tf.tensor1d([1, -2]));

@@ -43,17 +43,22 @@ function adamUpdate({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const { value, firstMoment, secondMoment, gradient } = inputs as Record<'value' | 'firstMoment' | 'secondMoment' | 'gradient', TensorInfo>;
   const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = attrs as unknown as AdamStep;
   const wasm = backend as unknown as WasmBackend;
-  // All outputs first: allocating can grow the wasm memory, which detaches earlier views of it.
+  const operands = [value, firstMoment, secondMoment, gradient];
+  // Any allocation can grow the wasm memory, which detaches every view taken before it: reading
+  // an input can move its data onto the heap, then the outputs are allocated, then all the views.
+  for (const operand of operands) wasm.typedArrayFromHeap(operand);
   const outputs = [value, firstMoment, secondMoment].map((input) => wasm.makeOutput([...input.shape], 'float32'));
+  const [current, first, second, grad] = operands.map((operand) => wasm.typedArrayFromHeap(operand)) as [Float32Array, Float32Array, Float32Array, Float32Array];
   const [newValue, newFirst, newSecond] = outputs.map((output) => wasm.typedArrayFromHeap(output)) as [Float32Array, Float32Array, Float32Array];
-  const [current, first, second, grad] = [value, firstMoment, secondMoment, gradient].map((input) => wasm.typedArrayFromHeap(input)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  // tfjs turns each setting into a float32 scalar (1 − β as computed in JavaScript).
+  const [b1, b2, keep1, keep2, eps, rate] = [beta1, beta2, 1 - beta1, 1 - beta2, epsilon, learningRate].map(Math.fround) as [number, number, number, number, number, number];
   for (let i = 0; i < current.length; i++) {
     const g = grad[i] as number;
-    const m = beta1 * (first[i] as number) + (1 - beta1) * g;
-    const v = beta2 * (second[i] as number) + (1 - beta2) * g * g;
+    const m = b1 * (first[i] as number) + keep1 * g;
+    const v = b2 * (second[i] as number) + keep2 * g * g;
     newFirst[i] = m;
     newSecond[i] = v;
-    newValue[i] = (current[i] as number) - (learningRate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
+    newValue[i] = (current[i] as number) - (rate * (m / correction1)) / (Math.sqrt(v / correction2) + eps);
   }
   return outputs;
 }
@@ -83,7 +88,8 @@ const newMoment = (tf: Tf, value: TfModule.Variable, name: string): Moment => ({
 function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): boolean {
   const entries = Array.isArray(gradients) ? gradients.map(({ name, tensor }) => [name, tensor] as const) : Object.entries(gradients);
   const variables = entries.map(([name]) => tf.engine().registeredVariables[name]);
-  const isFloat32 = (tensor: TfModule.Tensor | undefined) => tensor === undefined || tensor.dtype === 'float32';
+  // A missing gradient (null: a variable frozen after compile) is skipped below, as tfjs does.
+  const isFloat32 = (tensor: TfModule.Tensor | null | undefined) => tensor == null || tensor.dtype === 'float32';
   if (tf.getBackend() !== BACKEND || !variables.every(isFloat32) || !entries.every(([, gradient]) => isFloat32(gradient))) return false;
 
   const [accBeta1, accBeta2] = [optimizer.accBeta1, optimizer.accBeta2].map((acc) => acc.dataSync()[0] as number) as [number, number];
@@ -108,9 +114,9 @@ function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): bo
       first.assign(newFirst as TfModule.Tensor);
       second.assign(newSecond as TfModule.Tensor);
     });
-    // β₁ᵗ⁺¹ as tfjs' float32 multiply gives it: the double product of two float32s, rounded once.
-    optimizer.accBeta1.assign(tf.scalar(Math.fround(accBeta1 * optimizer.beta1)));
-    optimizer.accBeta2.assign(tf.scalar(Math.fround(accBeta2 * optimizer.beta2)));
+    // β₁ᵗ⁺¹ as tfjs' float32 multiply gives it: the exact product of two float32s, rounded once.
+    optimizer.accBeta1.assign(tf.scalar(Math.fround(accBeta1 * Math.fround(optimizer.beta1))));
+    optimizer.accBeta2.assign(tf.scalar(Math.fround(accBeta2 * Math.fround(optimizer.beta2))));
   });
   optimizer.incrementIterations();
   return true;
