@@ -32,8 +32,8 @@ const KERNEL_START_TIMEOUT_MS = 60_000;
  * then come the next frame (requestAnimationFrame, in which that output is drawn) and, where
  * Chromium reports it, the paint itself (Element Timing: the bench tags the output's elements while
  * they are still unpainted; elements drawn before are not reported again).
- * Finished runs are appended to window.__kilnBenchRuns as { keyAt, outputAt, frameAt, paintAt }
- * (ms since navigation start; paintAt is null without an Element Timing entry).
+ * Finished runs are appended to window.__kilnBenchRuns as { keyAt, outputAt, frameAt, paintAt,
+ * redrawnInPlace } (ms since navigation start; paintAt is null without an Element Timing entry).
  * Serialized: no closures.
  */
 function installRunTimer() {
@@ -49,7 +49,7 @@ function installRunTimer() {
     if (run.isSettled || run.frameAt == null || run.paintAt === undefined) return;
     run.isSettled = true;
     if (painting === run) painting = null;
-    runs.push({ keyAt: run.keyAt, outputAt: run.outputAt, frameAt: run.frameAt, paintAt: run.paintAt });
+    runs.push({ keyAt: run.keyAt, outputAt: run.outputAt, frameAt: run.frameAt, paintAt: run.paintAt, redrawnInPlace: run.redrawnInPlace });
   };
   if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
     new PerformanceObserver((list) => {
@@ -70,14 +70,19 @@ function installRunTimer() {
     // A quick run may replace its outputs with equal ones in place: then its new prompt number says it is drawn.
     const showsFinishedRun = /^\[\d+\]$/.test(prompt) && prompt !== pending.beforePrompt;
     if (!hasNewOutputElement && !showsFinishedRun) return;
-    const run = { keyAt: pending.keyAt, outputAt: performance.now() };
+    const run = { keyAt: pending.keyAt, outputAt: performance.now(), redrawnInPlace: !hasNewOutputElement };
     pending = null;
     observer.disconnect();
-    painting = run;
-    for (const element of [outputs, ...outputs.querySelectorAll('*')]) element.setAttribute('elementtiming', PAINT_ID);
+    // Element Timing reports an element's first paint only: outputs redrawn in place get no entry.
+    if (run.redrawnInPlace) run.paintAt = null;
+    else {
+      painting = run;
+      for (const element of [outputs, ...outputs.querySelectorAll('*')]) element.setAttribute('elementtiming', PAINT_ID);
+    }
     requestAnimationFrame(() => {
       run.frameAt = performance.now();
       settle(run);
+      if (run.paintAt !== undefined) return;
       setTimeout(() => {
         if (run.paintAt === undefined) run.paintAt = null;
         settle(run);

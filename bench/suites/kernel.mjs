@@ -58,7 +58,7 @@ const TRIVIAL_OUTPUT = '2';
 const TRIVIAL_WARM_UPS = 5;
 const TRIVIAL_RUNS = 30;
 const FIRST_RUN_LOADS = 3;
-const OVERHEAD_PAIRS = 4;
+const TRAINING_ROUNDS = 4;
 
 const TRAINING = { rows: 20_000, epochs: 5 };
 /** Compiles kernels and shaders before a timed fit; ten batches. */
@@ -93,7 +93,10 @@ async function trivialRuns(ctx, page, cell) {
   const frame = since('frameAt');
   const rows = [
     measured('trivial-cell-run', round(median(frame)), 'ms', TARGETS.trivialRun, { samples: frame, min: Math.min(...frame), max: Math.max(...frame) }),
-    informational('trivial-cell-output-in-dom', round(median(since('outputAt'))), 'ms', 'breakdown: Ctrl+Enter → output element in the DOM', { samples: since('outputAt') }),
+    informational('trivial-cell-output-in-dom', round(median(since('outputAt'))), 'ms', "breakdown: Ctrl+Enter → the run's output in the DOM (new output, or new prompt beside outputs redrawn in place)", {
+      samples: since('outputAt'),
+      redrawnInPlace: runs.filter((run) => run.redrawnInPlace).length,
+    }),
   ];
   const kernelTimes = runs.map((run) => run.kernelMs);
   if (kernelTimes.every((time) => time != null)) {
@@ -102,7 +105,10 @@ async function trivialRuns(ctx, page, cell) {
     rows.push(notMeasurable('trivial-cell-kernel-time', 'ms', null, "the cell's gutter showed no run duration"));
   }
   const painted = runs.filter((run) => run.paintAt != null);
-  if (painted.length === runs.length) {
+  const inPlace = runs.filter((run) => run.redrawnInPlace).length;
+  if (inPlace > 0) {
+    rows.push(notMeasurable('trivial-cell-output-painted', 'ms', null, `${inPlace} of ${runs.length} runs redrew equal outputs in place, which Element Timing does not report`));
+  } else if (painted.length === runs.length) {
     const paint = since('paintAt');
     rows.push(informational('trivial-cell-output-painted', round(median(paint)), 'ms', 'breakdown: Ctrl+Enter → paint reported by Element Timing', { samples: paint }));
   } else {
@@ -122,7 +128,7 @@ function buildDifference(kernelFit, bareFit) {
  * kernels (the overhead reference: the two differ only in Kiln), and in a stock bare page (tfjs
  * alone, for scale). Returns the three series.
  */
-async function overheadPairs(ctx, session, page, cell) {
+async function trainingRounds(ctx, session, page, cell) {
   const backend = await selectBackend(page, 'wasm');
   if (backend !== 'wasm') return { reason: `the kernel started ${backend ?? 'nothing'} when WASM was chosen` };
   const bare = await openBareTfjs(session.browser, ctx, { backend: 'wasm', kilnKernels: true });
@@ -133,18 +139,18 @@ async function overheadPairs(ctx, session, page, cell) {
     // few thousand batches (a cold first fit ran 1.3-2x slower than the third); steady-state
     // speed is what a data scientist training again and again gets.
     for (const fit of Object.values(sides)) await fit(TRAINING);
-    const pairs = [];
-    for (let i = 0; i < OVERHEAD_PAIRS; i++) {
+    const rounds = [];
+    for (let i = 0; i < TRAINING_ROUNDS; i++) {
       // Rotating which side goes first spreads slow drifts in machine load over all three.
       const order = Object.keys(sides).map((_, k, names) => names[(i + k) % names.length]);
       const fits = {};
       for (const side of order) fits[side] = await sides[side](TRAINING);
       const difference = buildDifference(fits.kernel, fits.bare) ?? buildDifference(fits.kernel, fits.stock);
       if (difference) return { reason: difference };
-      pairs.push({ kernelFit: fits.kernel, bareFit: fits.bare, stockFit: fits.stock });
-      ctx.log(`training round ${i + 1}/${OVERHEAD_PAIRS}: kernel ${round(fits.kernel.fitMs)} ms, bare with Kiln's kernels ${round(fits.bare.fitMs)} ms, stock tfjs ${round(fits.stock.fitMs)} ms`);
+      rounds.push({ kernelFit: fits.kernel, bareFit: fits.bare, stockFit: fits.stock });
+      ctx.log(`training round ${i + 1}/${TRAINING_ROUNDS}: kernel ${round(fits.kernel.fitMs)} ms, bare with Kiln's kernels ${round(fits.bare.fitMs)} ms, stock tfjs ${round(fits.stock.fitMs)} ms`);
     }
-    return { pairs, wasm: { simd: bare.info.simd, threads: bare.info.threads } };
+    return { rounds, wasm: { simd: bare.info.simd, threads: bare.info.threads } };
   } finally {
     await bare.close();
     await stock.close();
@@ -160,10 +166,10 @@ function overheadRows(overhead, autoBackend) {
       notMeasurable(speedRow('wasm'), 'samples/s', autoTarget('wasm'), overhead.reason),
     ];
   }
-  const { pairs, wasm } = overhead;
-  const ratios = pairs.map(({ kernelFit, bareFit }) => round(kernelFit.fitMs / bareFit.fitMs, 3));
-  const stockRatios = pairs.map(({ kernelFit, stockFit }) => round(kernelFit.fitMs / stockFit.fitMs, 3));
-  const speeds = (side) => pairs.map((pair) => Math.round(samplesPerSecond(pair[side])));
+  const { rounds, wasm } = overhead;
+  const ratios = rounds.map(({ kernelFit, bareFit }) => round(kernelFit.fitMs / bareFit.fitMs, 3));
+  const stockRatios = rounds.map(({ kernelFit, stockFit }) => round(kernelFit.fitMs / stockFit.fitMs, 3));
+  const speeds = (side) => rounds.map((pair) => Math.round(samplesPerSecond(pair[side])));
   const wasmBuild = `WASM ${wasm.simd ? 'SIMD' : 'without SIMD'}, ${wasm.threads ? 'threads' : 'one thread'}`;
   const kernelSpeeds = speeds('kernelFit');
   const kernelExtra = { samples: kernelSpeeds, workload: TRAINING, wasm };
@@ -172,8 +178,8 @@ function overheadRows(overhead, autoBackend) {
   return [
     measured('training-overhead-wasm', round(median(ratios), 3), '×', TARGETS.trainingOverhead, {
       samples: ratios,
-      kernelMs: ms(pairs.map((pair) => pair.kernelFit.fitMs)),
-      bareMs: ms(pairs.map((pair) => pair.bareFit.fitMs)),
+      kernelMs: ms(rounds.map((pair) => pair.kernelFit.fitMs)),
+      bareMs: ms(rounds.map((pair) => pair.bareFit.fitMs)),
       reference: "a bare page with the kernel's wasm kernels (src/kernel/worker/wasm-*.ts)",
       wasm,
     }),
@@ -183,7 +189,7 @@ function overheadRows(overhead, autoBackend) {
   ];
 }
 
-/** Samples/s in the kernel on each offered backend except WASM (measured with the overhead pairs). */
+/** Samples/s in the kernel on each offered backend except WASM (measured in the training rounds). */
 async function backendRows(ctx, page, cell, autoBackend) {
   const rows = [];
   for (const name of await offeredBackends(page)) {
@@ -206,7 +212,7 @@ async function backendRows(ctx, page, cell, autoBackend) {
 }
 
 /**
- * One browser for the warm-kernel metrics: the trivial cell, the overhead pairs, the backend table.
+ * One browser for the warm-kernel metrics: the trivial cell, the training rounds, the backend table.
  * Returns rows and the backend 'auto' picked (read from the toolbar of a fresh profile).
  */
 async function warmKernelRows(ctx) {
@@ -218,7 +224,7 @@ async function warmKernelRows(ctx) {
     const autoBackend = await activeBackend(page);
     ctx.log(`'auto' picked ${autoBackend}`);
     rows.push(...(await trivialRuns(ctx, page, cell)));
-    rows.push(...overheadRows(await overheadPairs(ctx, session, page, cell), autoBackend));
+    rows.push(...overheadRows(await trainingRounds(ctx, session, page, cell), autoBackend));
     rows.push(...(await backendRows(ctx, page, cell, autoBackend)));
     if (session.pageErrors.length) ctx.log(`page errors: ${session.pageErrors.join(' | ')}`);
     return { rows, autoBackend };
