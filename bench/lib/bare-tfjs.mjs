@@ -26,7 +26,7 @@ const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-
 const KILN_WASM_KERNELS = [
   { file: 'src/kernel/worker/wasm-matmul.ts', install: 'installWasmTransposedMatMul' },
   { file: 'src/kernel/worker/wasm-adam.ts', install: 'installWasmFusedAdam' },
-  { file: 'src/kernel/worker/wasm-identity.ts', install: 'installWasmSharedIdentity' },
+  { file: 'src/kernel/worker/wasm-pass-through.ts', install: 'installWasmSharedPassThrough' },
 ];
 
 /**

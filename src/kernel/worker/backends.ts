@@ -17,7 +17,7 @@ import { BACKENDS } from '../../core/protocol';
 import type { BackendChoice, BackendName } from '../../core/protocol';
 import { assertNever } from '../../lib/invariant';
 import { installWasmFusedAdam } from './wasm-adam';
-import { installWasmSharedIdentity } from './wasm-identity';
+import { installWasmSharedPassThrough } from './wasm-pass-through';
 import { installWasmTransposedMatMul } from './wasm-matmul';
 
 type Tf = typeof TfModule;
@@ -154,7 +154,7 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   // Faster kernels where tfjs-backend-wasm 4.22 is slow for small training steps.
   installWasmTransposedMatMul(tf);
   installWasmFusedAdam(tf);
-  installWasmSharedIdentity(tf);
+  installWasmSharedPassThrough(tf);
   // One thread. The threaded build starts each pthread from its factory's source text, which,
   // minified, reads a variable declared outside it: the threads die ("e is not defined").
   // Declaring that variable inside the factory (a transform of its module) fixes the start, but

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installWasmSharedIdentity } from './wasm-identity';
+import { installWasmSharedPassThrough } from './wasm-pass-through';
 import { startWasmInNode } from './__harness__/wasm-in-node';
 
-beforeAll(() => startWasmInNode(installWasmSharedIdentity));
+beforeAll(() => startWasmInNode(installWasmSharedPassThrough));
 
 /** Data the wasm backend holds (not tensors: a shared buffer is one entry for several tensors). */
 const heldByBackend = () => tf.engine().backend.numDataIds();
 
-describe('installWasmSharedIdentity', () => {
+describe('installWasmSharedPassThrough', () => {
   it('clones without copying, and the data lives until its last tensor is disposed', () => {
     const before = heldByBackend();
     const original = tf.tensor2d([1, 2, 3, 4], [2, 2]);
@@ -30,6 +30,21 @@ describe('installWasmSharedIdentity', () => {
     expect(Array.from(snapshot.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(variable.dataSync())).toEqual([7, 8, 9]);
     tf.dispose([variable, snapshot]);
+  });
+
+  it('casts to the same dtype without copying, and to another dtype as before', () => {
+    const before = heldByBackend();
+    const floats = tf.tensor1d([1.5, -2.5, 3]);
+    const same = floats.cast('float32');
+    expect(heldByBackend()).toBe(before + 1);
+    const ints = floats.cast('int32');
+    expect(heldByBackend()).toBe(before + 2);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    floats.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.5, 3]);
+    tf.dispose([same, ints]);
+    expect(heldByBackend()).toBe(before);
   });
 
   it('still clones string tensors, which live outside the wasm heap', () => {
