@@ -12,11 +12,8 @@
  * the wasm backend is active with float32 variables; anything else takes tfjs' own code.
  */
 import type * as TfModule from '@tensorflow/tfjs';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
 
-type Tf = typeof TfModule;
-type KernelConfig = NonNullable<ReturnType<Tf['getKernel']>>;
-type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
-type TensorInfo = NonNullable<KernelArgs['inputs'][string]>;
 
 const KERNEL_NAME = 'KilnAdamUpdate';
 const BACKEND = 'wasm';

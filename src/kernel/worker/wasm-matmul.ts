@@ -10,12 +10,8 @@
  * Kernels sit below tfjs' gradient tape, so gradients and results are unchanged, up to float
  * rounding from the different summation order.
  */
-import type * as TfModule from '@tensorflow/tfjs';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
 
-type Tf = typeof TfModule;
-type KernelConfig = NonNullable<ReturnType<Tf['getKernel']>>;
-type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
-type TensorInfo = NonNullable<KernelArgs['inputs'][string]>;
 
 const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 const BACKEND = 'wasm';

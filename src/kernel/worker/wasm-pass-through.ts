@@ -7,12 +7,8 @@
  * Sharing is safe: tfjs kernels never write into their inputs, and a variable's `assign` swaps its
  * data rather than overwriting it.
  */
-import type * as TfModule from '@tensorflow/tfjs';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
 
-type Tf = typeof TfModule;
-type KernelConfig = NonNullable<ReturnType<Tf['getKernel']>>;
-type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
-type TensorInfo = NonNullable<KernelArgs['inputs'][string]>;
 
 const BACKEND = 'wasm';
 
