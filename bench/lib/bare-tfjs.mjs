@@ -22,33 +22,44 @@ const ROUTED_FILES = Object.freeze({
 
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-/** The kernel's own wasm kernels (TypeScript with type-only imports) and the function that installs each. */
-const KILN_WASM_KERNELS = [
+/**
+ * The kernel's own speed-ups of tfjs (TypeScript modules under src/kernel/worker/) and the
+ * function that installs each, in the order the kernel installs them.
+ */
+const KILN_SPEED_UPS = [
   { file: 'src/kernel/worker/wasm-matmul.ts', install: 'installWasmTransposedMatMul' },
   { file: 'src/kernel/worker/wasm-adam.ts', install: 'installWasmFusedAdam' },
   { file: 'src/kernel/worker/wasm-pass-through.ts', install: 'installWasmSharedPassThrough' },
+  { file: 'src/kernel/worker/wasm-gather-slice.ts', install: 'installWasmGatherSlice' },
+  { file: 'src/kernel/worker/tape-saved-tensors.ts', install: 'installSharedSavedTensors' },
 ];
+/** What those modules import at run time: compiled once, in the scope they all share. */
+const KILN_SHARED_MODULE = 'src/kernel/worker/wasm-kernel-replacement.ts';
+
+/** A module's JavaScript with its imports and `export` keywords removed. */
+function compiledBody(root, file) {
+  const source = fs.readFileSync(path.resolve(root, file), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return outputText.replace(/^import .*$/gm, '').replace(/^export /gm, '');
+}
 
 /**
- * A script that installs the kernel's wasm kernels into the page's global `tf`: the modules' own
+ * A script that installs the kernel's speed-ups into the page's global `tf`: the modules' own
  * source, compiled to JavaScript here, so the bare page runs the same kernels as a Kiln cell.
+ * Each module gets a scope of its own inside one that holds the module they import.
  */
-function kilnKernelsScript(root) {
-  const scopes = KILN_WASM_KERNELS.map(({ file, install }) => {
-    const source = fs.readFileSync(path.resolve(root, file), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    return `(() => { ${outputText.replace(/^export /gm, '')}\n${install}(tf); })();`;
-  });
-  return scopes.join('\n');
+function kilnSpeedUpsScript(root) {
+  const scopes = KILN_SPEED_UPS.map(({ file, install }) => `(() => { ${compiledBody(root, file)}\n${install}(tf); })();`);
+  return `(() => { ${compiledBody(root, KILN_SHARED_MODULE)}\n${scopes.join('\n')} })();`;
 }
 
 /**
  * Opens the bare page in a new context of `browser` on `backend` and waits until tfjs is ready.
- * With `kilnKernels`, the page also uses the kernel's own wasm kernels (src/kernel/worker/wasm-*.ts):
+ * With `kilnSpeedUps`, the page also uses the kernel's own speed-ups of tfjs (KILN_SPEED_UPS):
  * then it differs from a Kiln cell only in Kiln itself.
  * Resolves with { page, info: {backend, tfVersion, simd, threads}, fit(workload), close() }.
  */
-export async function openBareTfjs(browser, ctx, { backend = 'wasm', kilnKernels = false } = {}) {
+export async function openBareTfjs(browser, ctx, { backend = 'wasm', kilnSpeedUps = false } = {}) {
   const context = await browser.newContext();
   try {
     const base = new URL(PREFIX, ctx.url).href;
@@ -61,7 +72,7 @@ export async function openBareTfjs(browser, ctx, { backend = 'wasm', kilnKernels
     const page = await context.newPage();
     await page.goto(`${base}bare-tfjs.html?backend=${encodeURIComponent(backend)}`, { waitUntil: 'load' });
     const info = await page.evaluate(() => window.benchReady);
-    if (kilnKernels) await page.evaluate(kilnKernelsScript(ctx.root));
+    if (kilnSpeedUps) await page.evaluate(kilnSpeedUpsScript(ctx.root));
     return {
       page,
       info,

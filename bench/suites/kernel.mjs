@@ -17,8 +17,8 @@
  *                           pressed (a busy main thread delays the bench's typing like a user's)
  *   training-overhead-wasm  the same model.fit (lib/training-snippet.mjs: 10→64→64→1 MLP, 20k×10
  *                           random rows, 5 epochs, batch 256, Adam) in a Kiln cell vs in a bare
- *                           tfjs page (pages/bare-tfjs.html) given the kernel's own wasm kernels
- *                           (src/kernel/worker/wasm-*.ts), both WASM SIMD on one thread, in the
+ *                           tfjs page (pages/bare-tfjs.html) given the kernel's own speed-ups of
+ *                           tfjs (KILN_SPEED_UPS in lib/bare-tfjs.mjs), both WASM SIMD on one thread, in the
  *                           same browser, alternated; median of the per-round ratios (≤ 1.10).
  *                           A third, stock bare page gives tfjs' own speed for scale
  *   training-speed-*        samples/s of that fit per backend offered by the toolbar, plus the bare
@@ -131,7 +131,7 @@ function buildDifference(kernelFit, bareFit) {
 async function trainingRounds(ctx, session, page, cell) {
   const backend = await selectBackend(page, 'wasm');
   if (backend !== 'wasm') return { reason: `the kernel started ${backend ?? 'nothing'} when WASM was chosen` };
-  const bare = await openBareTfjs(session.browser, ctx, { backend: 'wasm', kilnKernels: true });
+  const bare = await openBareTfjs(session.browser, ctx, { backend: 'wasm', kilnSpeedUps: true });
   const stock = await openBareTfjs(session.browser, ctx, { backend: 'wasm' });
   try {
     const sides = { kernel: (workload) => fitInCell(page, cell, workload), bare: bare.fit, stock: stock.fit };
@@ -180,10 +180,10 @@ function overheadRows(overhead, autoBackend) {
       samples: ratios,
       kernelMs: ms(rounds.map((pair) => pair.kernelFit.fitMs)),
       bareMs: ms(rounds.map((pair) => pair.bareFit.fitMs)),
-      reference: "a bare page with the kernel's wasm kernels (src/kernel/worker/wasm-*.ts)",
+      reference: "a bare page with the kernel's own speed-ups of tfjs (KILN_SPEED_UPS in bench/lib/bare-tfjs.mjs)",
       wasm,
     }),
-    informational('training-time-vs-stock-tfjs', round(median(stockRatios), 3), '×', 'a Kiln cell against tfjs alone in a page: Kiln and its wasm kernels together', { samples: stockRatios }),
+    informational('training-time-vs-stock-tfjs', round(median(stockRatios), 3), '×', 'a Kiln cell against tfjs alone in a page: Kiln and its speed-ups of tfjs together', { samples: stockRatios }),
     target ? measured(speedRow('wasm'), kernelSpeed, 'samples/s', target, kernelExtra) : informational(speedRow('wasm'), kernelSpeed, 'samples/s', wasmBuild, kernelExtra),
     informational('training-speed-bare-wasm', Math.round(median(speeds('stockFit'))), 'samples/s', `reference: tfjs alone in a page, ${wasmBuild}`, { samples: speeds('stockFit'), workload: TRAINING }),
   ];

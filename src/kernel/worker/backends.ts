@@ -19,6 +19,8 @@ import { assertNever } from '../../lib/invariant';
 import { installWasmFusedAdam } from './wasm-adam';
 import { installWasmSharedPassThrough } from './wasm-pass-through';
 import { installWasmTransposedMatMul } from './wasm-matmul';
+import { installWasmGatherSlice } from './wasm-gather-slice';
+import { installSharedSavedTensors } from './tape-saved-tensors';
 
 type Tf = typeof TfModule;
 
@@ -60,6 +62,8 @@ const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 export async function setUpBackend(tf: Tf, choice: BackendChoice, options: BackendOptions): Promise<BackendSetup> {
   configureWasm(tf, options);
+  // Cheaper bookkeeping for the gradient tape, on every backend.
+  installSharedSavedTensors(tf);
   const failures: Partial<Record<BackendName, string>> = {};
   const warnings: string[] = [];
   const start = async (name: BackendName): Promise<boolean> => {
@@ -155,6 +159,7 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   installWasmTransposedMatMul(tf);
   installWasmFusedAdam(tf);
   installWasmSharedPassThrough(tf);
+  installWasmGatherSlice(tf);
   // One thread. The threaded build starts each pthread from its factory's source text, which,
   // minified, reads a variable declared outside it: the threads die ("e is not defined").
   // Declaring that variable inside the factory (a transform of its module) fixes the start, but

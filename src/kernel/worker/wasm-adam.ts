@@ -13,10 +13,9 @@
  */
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
-
+import { WASM_BACKEND } from './wasm-kernel-replacement';
 
 const KERNEL_NAME = 'KilnAdamUpdate';
-const BACKEND = 'wasm';
 
 /** The attributes of one update: the optimizer's settings and this step's bias corrections. */
 type AdamStep = {
@@ -87,7 +86,7 @@ function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): bo
   const variables = entries.map(([name]) => tf.engine().registeredVariables[name]);
   // A missing gradient (null: a variable frozen after compile) is skipped below, as tfjs does.
   const isFloat32 = (tensor: TfModule.Tensor | null | undefined) => tensor == null || tensor.dtype === 'float32';
-  if (tf.getBackend() !== BACKEND || !variables.every(isFloat32) || !entries.every(([, gradient]) => isFloat32(gradient))) return false;
+  if (tf.getBackend() !== WASM_BACKEND || !variables.every(isFloat32) || !entries.every(([, gradient]) => isFloat32(gradient))) return false;
 
   const [accBeta1, accBeta2] = [optimizer.accBeta1, optimizer.accBeta2].map((acc) => acc.dataSync()[0] as number) as [number, number];
   const step: AdamStep = {
@@ -121,8 +120,8 @@ function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): bo
 
 /** Registers the fused kernel and routes Adam through it on the wasm backend. Idempotent. */
 export function installWasmFusedAdam(tf: Tf): void {
-  if (tf.getKernel(KERNEL_NAME, BACKEND)) return;
-  tf.registerKernel({ kernelName: KERNEL_NAME, backendName: BACKEND, kernelFunc: adamUpdate as KernelConfig['kernelFunc'] });
+  if (tf.getKernel(KERNEL_NAME, WASM_BACKEND)) return;
+  tf.registerKernel({ kernelName: KERNEL_NAME, backendName: WASM_BACKEND, kernelFunc: adamUpdate as KernelConfig['kernelFunc'] });
   const prototype = tf.AdamOptimizer.prototype;
   const stockApplyGradients = prototype.applyGradients;
   prototype.applyGradients = function applyGradients(this: TfModule.AdamOptimizer, gradients: NamedGradients): void {

@@ -11,14 +11,13 @@
  * rounding from the different summation order.
  */
 import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
-
+import { WASM_BACKEND, replaceWasmKernel } from './wasm-kernel-replacement';
 
 const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
-const BACKEND = 'wasm';
 
 /** Swaps the last two axes of `x` with the backend's own Transpose kernel. */
 function transposeInner(tf: Tf, x: TensorInfo, backend: KernelArgs['backend']): TensorInfo {
-  const transpose = tf.getKernel('Transpose', BACKEND);
+  const transpose = tf.getKernel('Transpose', WASM_BACKEND);
   if (!transpose) throw new Error('the wasm backend has no Transpose kernel');
   const rank = x.shape.length;
   const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
@@ -52,15 +51,5 @@ function withUntransposedOperands(tf: Tf, original: KernelConfig): KernelConfig[
 
 /** Replaces the wasm backend's matrix-product kernels with ones that never take its slow path. Idempotent. */
 export function installWasmTransposedMatMul(tf: Tf): void {
-  for (const kernelName of MATMUL_KERNELS) {
-    const original = tf.getKernel(kernelName, BACKEND);
-    if (!original || installed.has(original)) continue;
-    const replacement: KernelConfig = { ...original, kernelFunc: withUntransposedOperands(tf, original) };
-    installed.add(replacement);
-    tf.unregisterKernel(kernelName, BACKEND);
-    tf.registerKernel(replacement);
-  }
+  for (const kernelName of MATMUL_KERNELS) replaceWasmKernel(tf, kernelName, (stock) => withUntransposedOperands(tf, stock));
 }
-
-/** The kernels this module registered, so installing twice does not wrap them twice. */
-const installed = new WeakSet<KernelConfig>();

@@ -7,10 +7,8 @@
  * Sharing is safe: tfjs kernels never write into their inputs, and a variable's `assign` swaps its
  * data rather than overwriting it.
  */
-import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
-
-
-const BACKEND = 'wasm';
+import type { KernelArgs, TensorInfo, Tf } from './wasm-kernel-types';
+import { replaceWasmKernel } from './wasm-kernel-replacement';
 
 /** The kernel's input itself, with one more reference to its data. */
 function shared({ inputs, backend }: KernelArgs): TensorInfo {
@@ -28,14 +26,6 @@ const PASSES_THROUGH: Record<'Identity' | 'Cast', (args: KernelArgs) => boolean>
 /** Replaces the wasm backend's Identity and Cast with versions that share data when nothing changes. Idempotent. */
 export function installWasmSharedPassThrough(tf: Tf): void {
   for (const [kernelName, passesThrough] of Object.entries(PASSES_THROUGH)) {
-    const original = tf.getKernel(kernelName, BACKEND);
-    if (!original || installed.has(original)) continue;
-    const replacement: KernelConfig = { ...original, kernelFunc: (args) => (passesThrough(args) ? shared(args) : original.kernelFunc(args)) };
-    installed.add(replacement);
-    tf.unregisterKernel(kernelName, BACKEND);
-    tf.registerKernel(replacement);
+    replaceWasmKernel(tf, kernelName, (stock) => (args) => (passesThrough(args) ? shared(args) : stock.kernelFunc(args)));
   }
 }
-
-/** The kernels this module registered, so installing twice does not wrap them twice. */
-const installed = new WeakSet<KernelConfig>();
