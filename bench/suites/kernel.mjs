@@ -58,7 +58,7 @@ const TRIVIAL_OUTPUT = '2';
 const TRIVIAL_WARM_UPS = 5;
 const TRIVIAL_RUNS = 30;
 const FIRST_RUN_LOADS = 3;
-const TRAINING_ROUNDS = 4;
+const TRAINING_ROUNDS = 6;
 
 const TRAINING = { rows: 20_000, epochs: 5 };
 /** Compiles kernels and shaders before a timed fit; ten batches. */
