@@ -103,6 +103,21 @@ describe('kernel', () => {
     expect((await outputText(page, 0)).trim()).toBe('10');
   });
 
+  it('says when a cell ran out of memory, with what the kernel holds, and the kernel keeps its variables', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    // Past what a typed array may hold: the RangeError tfjs also throws once the wasm heap is full.
+    await runCode(page, 0, 'const kept = tf.ones([1000]);\nconst huge = tf.zeros([2 ** 33]);');
+    await waitForCellRun(page, 0, 1);
+    const text = await cellAt(page, 0).locator('[data-testid="cell-error"]').innerText();
+    expect(text).toMatch(/RangeError: Invalid typed array length/);
+    expect(text).toMatch(/ran out of memory: it holds 4\.0 kB in 1 tensor \(tf\.memory\(\)\)/);
+    await saveScreenshot(page, 'kernel-out-of-memory');
+    await runCode(page, 0, 'kept.sum().dataSync()[0]');
+    await waitForCellRun(page, 0, 2);
+    expect((await outputText(page, 0)).trim()).toBe('1000');
+  });
+
   it('interrupts an endless loop within a second and keeps the variables', async () => {
     kiln = await openEmptyNotebook();
     const { page } = kiln;

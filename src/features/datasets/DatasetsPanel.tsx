@@ -3,7 +3,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useServices } from '../../app/services';
 import { showToast } from '../../state/app-store';
 import { addDatasetFiles, insertLoadCell } from './add-datasets';
-import { formatBytes } from './format';
+import { formatBytes } from '../../lib/format-bytes';
 import { TABLE_FILE_EXTENSIONS } from '../../core/table-file';
 import { SAMPLE_DATASETS } from '../../core/sample-datasets';
 

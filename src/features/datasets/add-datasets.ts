@@ -4,7 +4,7 @@
  */
 import type { DatasetLibrary } from '../../state/dataset-library';
 import { appStore, showToast } from '../../state/app-store';
-import { formatBytes } from './format';
+import { formatBytes } from '../../lib/format-bytes';
 
 export async function addDatasetFiles(library: DatasetLibrary, files: readonly File[]): Promise<void> {
   for (const file of files) {

@@ -4,8 +4,7 @@ import { kernelStore } from '../../state/kernel-state';
 import { appStore } from '../../state/app-store';
 import { BACKENDS, type BackendChoice } from '../../core/protocol';
 import { rememberedBackend } from '../../state/kernel-runner';
-
-const formatBytes = (bytes: number): string => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+import { formatBytes } from '../../lib/format-bytes';
 
 /** Run buttons, interrupt/restart, the backend choice and the kernel's state and memory. */
 export function KernelControls({ controller }: { controller: NotebookController }) {
@@ -45,7 +44,7 @@ export function KernelControls({ controller }: { controller: NotebookController 
       </select>
       {memory && (
         <span className="kernel-memory" data-testid="kernel-memory" title="tf.memory(): tensors alive in the kernel">
-          {memory.numTensors} tensors · {formatBytes(memory.numBytes)}
+          {memory.numTensors} {memory.numTensors === 1 ? 'tensor' : 'tensors'} · {formatBytes(memory.numBytes)}
         </span>
       )}
       <label className="autolog-toggle" title="Log every model.fit in this notebook as a tracked run (params, metrics per epoch, model)">

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../core/errors';
+import { formatBytes } from '../../lib/format-bytes';
 import { useServices } from '../../app/services';
 import { showToast } from '../../state/app-store';
 import type { ExportProgress, ExportRequest, ExportResult } from '../../state/artifact-export';
@@ -9,10 +10,6 @@ export type ExportStatus =
   | { readonly kind: 'running'; readonly progress: ExportProgress }
   | { readonly kind: 'done'; readonly result: ExportResult }
   | { readonly kind: 'failed'; readonly message: string };
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function describeExport(result: ExportResult): string {
   return `Downloaded ${result.fileName} (${formatBytes(result.bytes)}) in ${(result.milliseconds / 1000).toFixed(2)} s.`;

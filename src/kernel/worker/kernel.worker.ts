@@ -15,6 +15,7 @@ import { toDisplayBundle, md, html, image } from './display';
 import { plot } from './plot';
 import { setUpBackend } from './backends';
 import { installTrainingHooks } from './training-hooks';
+import { withMemoryHint } from './memory-errors';
 import { createDataApi, type DataApi } from './data-api';
 import { Tracking } from './tracking';
 import { createPreprocessApi } from './preprocess-api';
@@ -160,7 +161,7 @@ async function handle(request: KernelRequest): Promise<void> {
       tracking.endCell(result.status === 'ok' ? 'ok' : result.status === 'interrupted' ? 'interrupted' : 'error');
       await outbox;
       const finalOutputs: CellOutputEvent[] = [];
-      if (result.error) finalOutputs.push({ type: 'error', requestId: request.id, error: result.error });
+      if (result.error) finalOutputs.push({ type: 'error', requestId: request.id, error: withMemoryHint(result.error, memory()) });
       if (result.status === 'ok' && result.hasResult) finalOutputs.push(await displayOutput(request.id, result.result, { isResult: true }));
       currentRequest = null;
       post({ type: 'done', requestId: request.id, status: result.status, durationMs: performance.now() - startedAt, memory: memory(), finalOutputs });

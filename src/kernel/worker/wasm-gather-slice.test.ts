@@ -22,8 +22,8 @@ async function onBothBackends(compute: () => tf.Tensor) {
 /** 0, 1, 2… in `shape`, cast to `dtype`: every element is told apart by its value. */
 const counting = (shape: number[], dtype: 'float32' | 'int32' | 'bool' = 'float32') => {
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = Array.from({ length: size }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i + 0.5 * Number(dtype === 'float32')));
-  return tf.tensor(values, shape, dtype);
+  if (dtype === 'bool') return tf.tensor(Array.from({ length: size }, (_, i) => i % 3 === 0), shape, dtype);
+  return tf.tensor(Array.from({ length: size }, (_, i) => i + 0.5 * Number(dtype === 'float32')), shape, dtype);
 };
 
 const heldByBackend = () => tf.engine().backend.numDataIds();
@@ -117,12 +117,11 @@ describe('installWasmGatherSlice: Slice', () => {
 
   it('feeds model.fit the same batches: training on wasm matches the CPU backend', async () => {
     // fit takes every batch with a Slice of the (unshuffled) row order and a Gather per tensor.
-    const train = () =>
-      tf.tidy(() => {
-        const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, kernelInitializer: 'ones' })] });
-        model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
-        return model;
-      });
+    const train = () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, kernelInitializer: 'ones' })] });
+      model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
+      return model;
+    };
     const fitOn = async (backend: string) => {
       await tf.setBackend(backend);
       const model = train();
