@@ -20,6 +20,7 @@ import { installWasmFusedAdam } from './wasm-adam';
 import { installWasmSharedPassThrough } from './wasm-pass-through';
 import { installWasmTransposedMatMul } from './wasm-matmul';
 import { installWasmGatherSlice } from './wasm-gather-slice';
+import { installWasmDense } from './wasm-dense';
 import { installSharedSavedTensors } from './tape-saved-tensors';
 
 type Tf = typeof TfModule;
@@ -160,6 +161,7 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   installWasmFusedAdam(tf);
   installWasmSharedPassThrough(tf);
   installWasmGatherSlice(tf);
+  installWasmDense(tf);
   // One thread. The threaded build starts each pthread from its factory's source text, which,
   // minified, reads a variable declared outside it: the threads die ("e is not defined").
   // Declaring that variable inside the factory (a transform of its module) fixes the start, but
