@@ -41,7 +41,7 @@ const KILN_SHARED_MODULE = 'src/kernel/worker/wasm-kernel-replacement.ts';
 function compiledBody(root, file) {
   const source = fs.readFileSync(path.resolve(root, file), 'utf8');
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  return outputText.replace(/^import .*$/gm, '').replace(/^export /gm, '');
+  return outputText.replace(/^import [^;]*;/gm, '').replace(/^export /gm, '');
 }
 
 /**

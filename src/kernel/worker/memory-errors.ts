@@ -9,7 +9,8 @@ import { formatBytes } from '../../lib/format-bytes';
 
 const ALLOCATION_FAILURES = [
   /array buffer allocation failed/i,
-  /invalid (typed )?array length/i,
+  // A typed array of millions of elements (not a user's negative or fractional length).
+  /invalid typed array length: \d{7,}/i,
   /out of memory/i,
   /\boom\b/i,
   /cannot enlarge memory/i,

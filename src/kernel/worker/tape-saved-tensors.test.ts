@@ -38,10 +38,18 @@ describe.each(['wasm', 'cpu'])('installSharedSavedTensors on %s', (backend) => {
     x.dispose();
   });
 
-  it('still gives gradients of gradients, which go through tfjs’ own clones', () => {
+  it('gives gradients of gradients, also through what an inner tape kept', () => {
     const x = tf.tensor1d([1, 2, -1]);
     const second = tf.grad((input: tf.Tensor) => tf.grad(sumOfCubes)(input).sum());
     expect(Array.from(second(x).dataSync())).toEqual([6, 12, -6]);
+    // u is recorded by the outer tape; the inner gradient reads u through what was kept for the
+    // product u·t, so the outer gradient must reach u's source through the kept tensor.
+    const throughKept = tf.grad((input: tf.Tensor) => {
+      const t = input.mul(2);
+      const u = t.mul(t);
+      return tf.grad((inner: tf.Tensor) => u.mul(inner).sum())(t).sum();
+    });
+    expect(Array.from(throughKept(tf.tensor1d([1, 2])).dataSync())).toEqual([24, 48]);
     x.dispose();
   });
 

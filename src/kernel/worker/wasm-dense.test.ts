@@ -71,6 +71,15 @@ describe('installWasmDense', () => {
     model.dispose();
   });
 
+  it('reports mismatched shapes with tfjs’ own error', async () => {
+    await tf.setBackend('wasm');
+    const layer = tf.layers.dense({ units: 2, activation: 'relu', inputShape: [3] });
+    layer.build([null, 3]);
+    const wrongWidth = tf.ones([2, 5]);
+    expect(() => tf.grad((x: tf.Tensor) => (layer.call(x, {}) as tf.Tensor).sum())(wrongWidth)).toThrow(/inner shapes|must match/i);
+    wrongWidth.dispose();
+  });
+
   it('keeps tfjs’ path for inference', async () => {
     await tf.setBackend('wasm');
     const { xs } = data();

@@ -58,6 +58,9 @@ function fusableInput(tf: Tf, layer: DenseLayer, inputs: CallArgs[0]): TfModule.
   const activation = layer.activation?.getClassName();
   if (!input || input.rank !== 2 || input.dtype !== 'float32' || !layer.kernel || !activation || !FUSED_ACTIVATIONS.has(activation)) return null;
   if (tf.getBackend() !== WASM_BACKEND || !(tf.engine() as unknown as EngineTape).isTapeOn()) return null;
+  // wasm's product does not check the inner dimensions (tfjs' matMul op does): mismatched
+  // shapes take tfjs' path and its error.
+  if (input.shape[1] !== layer.kernel.read().shape[0]) return null;
   return input;
 }
 
