@@ -65,10 +65,35 @@ describe('installWasmDense', () => {
     const names = profile.kernels.map((kernel) => kernel.name);
     expect(names.filter((name) => name === 'KilnDense')).toHaveLength(3);
     expect(names).not.toContain('Relu');
+
     // The sigmoid layer is tfjs' own: its product and activation are kernels of their own.
     expect(names).toContain('Sigmoid');
     tf.dispose([xs, ys]);
     model.dispose();
+  });
+
+  it('gives gradients of gradients through a fused layer (a gradient penalty) as the CPU backend does', async () => {
+    const penalty = async (backend: string) => {
+      await tf.setBackend(backend);
+      const layer = tf.layers.dense({ units: 3, activation: 'relu', inputShape: [4], kernelInitializer: tf.initializers.glorotNormal({ seed: 9 }), biasInitializer: 'ones' });
+      layer.build([null, 4]);
+      const { xs } = data();
+      const kernel = layer.getWeights()[0] as tf.Tensor;
+      // d/dW of |d(Σ layer(x)²)/dx|²: differentiates the layer's own gradient, whose incoming
+      // gradient (2·layer(x)) depends on W too.
+      const { grads } = tf.variableGrads(() => {
+        const inputGradient = tf.grad((x: tf.Tensor) => (layer.apply(x) as tf.Tensor).square().sum())(xs);
+        return inputGradient.square().sum() as tf.Scalar;
+      }, [kernel as tf.Variable]);
+      const values = Array.from((Object.values(grads)[0] as tf.Tensor).dataSync());
+      xs.dispose();
+      return values;
+    };
+    const cpu = await penalty('cpu');
+    const wasm = await penalty('wasm');
+    expect(cpu.some((value) => value !== 0)).toBe(true);
+    // Relative: the values reach the hundreds, where float32 keeps about 5 decimals.
+    wasm.forEach((value, i) => expect(Math.abs(value - (cpu[i] as number))).toBeLessThan(1e-5 * Math.max(1, Math.abs(cpu[i] as number))));
   });
 
   it('reports mismatched shapes with tfjs’ own error', async () => {
