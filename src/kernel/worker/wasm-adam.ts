@@ -12,7 +12,7 @@
  * the wasm backend is active with float32 variables; anything else takes tfjs' own code.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
 
 const KERNEL_NAME = 'KilnAdamUpdate';
@@ -26,12 +26,6 @@ type AdamStep = {
   /** 1 − β₁ᵗ and 1 − β₂ᵗ for this step t. */
   readonly correction1: number;
   readonly correction2: number;
-};
-
-/** The parts of tfjs-backend-wasm's BackendWasm this kernel uses. */
-type WasmBackend = {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
 };
 
 /** New value, first moment and second moment of one variable, as tfjs' AdamOptimizer computes them. */

@@ -12,14 +12,8 @@
  * indices, which tfjs reports with its own error.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { replaceWasmKernel } from './wasm-kernel-replacement';
-
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
-type WasmBackend = {
-  makeOutput(shape: number[], dtype: TfModule.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): TfModule.TypedArray;
-};
 
 /** Element types the copies handle: each moves raw elements of one width. */
 const ELEMENT_VIEWS: Partial<Record<TfModule.DataType, Int32ArrayConstructor | Uint8ArrayConstructor>> = {

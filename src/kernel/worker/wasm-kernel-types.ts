@@ -1,7 +1,6 @@
 /**
- * The tfjs kernel types the kernel's own wasm kernels (wasm-*.ts) are written against. Types
- * only: the bench compiles each of those modules on its own for a bare page, where an import
- * that survives compilation would not resolve.
+ * The tfjs types the kernel's own speed-ups of tfjs (wasm-*.ts, tape-saved-tensors.ts) are
+ * written against. Types only, so importing them costs nothing at run time.
  */
 import type * as TfModule from '@tensorflow/tfjs';
 
@@ -9,3 +8,10 @@ export type Tf = typeof TfModule;
 export type KernelConfig = NonNullable<ReturnType<Tf['getKernel']>>;
 export type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
 export type TensorInfo = NonNullable<KernelArgs['inputs'][string]>;
+
+/** The parts of tfjs-backend-wasm's BackendWasm the kernels use (not in tfjs' public typings). */
+export type WasmBackend = {
+  makeOutput(shape: number[], dtype: TfModule.DataType): TensorInfo;
+  /** A view of a tensor's elements on the wasm heap: detached when the heap grows. */
+  typedArrayFromHeap(info: TensorInfo): TfModule.TypedArray;
+};
