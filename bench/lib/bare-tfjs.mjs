@@ -32,6 +32,7 @@ const KILN_SPEED_UPS = [
   { file: 'src/kernel/worker/wasm-pass-through.ts', install: 'installWasmSharedPassThrough' },
   { file: 'src/kernel/worker/wasm-gather-slice.ts', install: 'installWasmGatherSlice' },
   { file: 'src/kernel/worker/wasm-dense.ts', install: 'installWasmDense' },
+  { file: 'src/kernel/worker/wasm-dense-training.ts', install: 'installWasmDenseTraining' },
   { file: 'src/kernel/worker/tape-saved-tensors.ts', install: 'installSharedSavedTensors' },
 ];
 /** What those modules import at run time: compiled once, in the scope they all share. */

@@ -21,6 +21,7 @@ import { installWasmSharedPassThrough } from './wasm-pass-through';
 import { installWasmTransposedMatMul } from './wasm-matmul';
 import { installWasmGatherSlice } from './wasm-gather-slice';
 import { installWasmDense } from './wasm-dense';
+import { installWasmDenseTraining } from './wasm-dense-training';
 import { installSharedSavedTensors } from './tape-saved-tensors';
 
 type Tf = typeof TfModule;
@@ -162,6 +163,7 @@ function configureWasm(tf: Tf, options: BackendOptions): void {
   installWasmSharedPassThrough(tf);
   installWasmGatherSlice(tf);
   installWasmDense(tf);
+  installWasmDenseTraining(tf);
   // One thread. The threaded build starts each pthread from its factory's source text, which,
   // minified, reads a variable declared outside it: the threads die ("e is not defined").
   // Declaring that variable inside the factory (a transform of its module) fixes the start, but

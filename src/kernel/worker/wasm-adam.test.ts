@@ -38,9 +38,10 @@ describe('installWasmFusedAdam', () => {
     const fused = await train('wasm', settings);
     expect(fused.weights).toHaveLength(reference.weights.length);
     fused.weights.forEach((weight, i) => expect(weight).toBeCloseTo(reference.weights[i] as number, 4));
-    // The CPU backend runs tfjs' 14 ops per variable; wasm runs one fused kernel per variable.
-    expect(fused.kernels.filter((name) => name === 'KilnAdamUpdate')).toHaveLength(4 * 5);
-    expect(fused.kernels.length).toBeLessThan(reference.kernels.length * 0.7);
+    // The CPU backend runs tfjs' 14 ops per variable, with a square root; wasm runs none of them.
+    expect(reference.kernels).toContain('Sqrt');
+    expect(fused.kernels).not.toContain('Sqrt');
+    expect(fused.kernels.length).toBeLessThan(reference.kernels.length * 0.6);
   });
 
   it('leaves no tensors behind, however many steps run', async () => {
@@ -54,6 +55,24 @@ describe('installWasmFusedAdam', () => {
     expect(tf.memory().numTensors).toBe(before);
     // Adam moves every weight toward the minimum of x².
     Array.from(variable.dataSync()).forEach((value, i) => expect(Math.abs(value)).toBeLessThan(Math.abs([1, -2, 3][i] as number)));
+    adam.dispose();
+    variable.dispose();
+  });
+
+  it('updates the moments in place only while nothing else holds their data', async () => {
+    await tf.setBackend('wasm');
+    const variable = tf.variable(tf.tensor1d([1, -2, 3]));
+    const adam = tf.train.adam(0.1);
+    const step = () => adam.minimize(() => variable.square().sum());
+    step();
+    // getWeights: [iterations, first moment, second moment]; a reshape shares the moment's data.
+    const firstMoment = (await adam.getWeights())[1]?.tensor as tf.Tensor;
+    const copy = firstMoment.reshape([1, 3]);
+    const copied = Array.from(copy.dataSync());
+    step();
+    expect(Array.from(copy.dataSync())).toEqual(copied);
+    expect(Array.from(firstMoment.dataSync())).not.toEqual(copied);
+    copy.dispose();
     adam.dispose();
     variable.dispose();
   });
@@ -78,8 +97,7 @@ describe('installWasmFusedAdam', () => {
     const profile = await tf.profile(() => {
       adam.minimize(() => variable.square().sum());
     });
-    expect(profile.kernels.map((kernel) => kernel.name)).not.toContain('KilnAdamUpdate');
-    expect(profile.kernels.map((kernel) => kernel.name)).toContain('Sqrt');
+        expect(profile.kernels.map((kernel) => kernel.name)).toContain('Sqrt');
     adam.dispose();
     variable.dispose();
     await tf.setBackend('wasm');

@@ -1,23 +1,24 @@
 /**
- * Adam in one kernel call per variable on the wasm backend.
+ * Adam in one loop per variable on the wasm backend.
  *
  * tfjs' AdamOptimizer updates each variable with 14 element-wise ops (mul, add, square, div,
  * sqrt…), each a trip through the engine, a wasm call and a new tensor. For the small models
  * people train in a notebook the ops are tiny and that fixed cost dominates: a 10→64→64→1 MLP
- * ran ~170 kernels per batch, half of them Adam's. The fused kernel reads the variable, its two
- * moments and its gradient from the wasm heap and writes the three new values in one loop, with
- * tfjs' formulas (so results match the stock optimizer up to float rounding).
+ * ran ~170 kernels per batch, half of them Adam's. Here one loop reads the variable, its two
+ * moments and its gradient from the wasm heap and writes the new values, with tfjs' formulas (so
+ * results match the stock optimizer up to float rounding), outside the engine's kernel machinery.
  *
- * installWasmFusedAdam registers the kernel and routes AdamOptimizer.applyGradients to it while
- * the wasm backend is active with float32 variables; anything else takes tfjs' own code.
+ * installWasmFusedAdam routes AdamOptimizer.applyGradients to it while the wasm backend is active
+ * with float32 variables; anything else takes tfjs' own code.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
+import type { TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
 
-const KERNEL_NAME = 'KilnAdamUpdate';
+/** Marks AdamOptimizer's prototype once applyGradients is routed. */
+const FUSED = Symbol('kiln.fusedAdam');
 
-/** The attributes of one update: the optimizer's settings and this step's bias corrections. */
+/** The optimizer's settings and this step's bias corrections. */
 type AdamStep = {
   readonly learningRate: number;
   readonly beta1: number;
@@ -28,18 +29,26 @@ type AdamStep = {
   readonly correction2: number;
 };
 
-/** New value, first moment and second moment of one variable, as tfjs' AdamOptimizer computes them. */
-function adamUpdate({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { value, firstMoment, secondMoment, gradient } = inputs as Record<'value' | 'firstMoment' | 'secondMoment' | 'gradient', TensorInfo>;
-  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = attrs as unknown as AdamStep;
-  const wasm = backend as unknown as WasmBackend;
-  const operands = [value, firstMoment, secondMoment, gradient];
+type Backend = WasmBackend & { refCount(dataId: object): number };
+
+/**
+ * Updates one variable and its two moments, as tfjs' AdamOptimizer computes them. The moments
+ * are updated in place when only the optimizer holds their data. The value always gets new data:
+ * wasm's matrix product caches weights packed for XNNPACK by tensor, so a weight's data must
+ * never change under it.
+ */
+function updateVariable(tf: Tf, backend: Backend, step: AdamStep, value: TfModule.Variable, firstMoment: TfModule.Variable, secondMoment: TfModule.Variable, gradient: TfModule.Tensor): void {
+  const operands: TensorInfo[] = [value, firstMoment, secondMoment, gradient];
   // Any allocation can grow the wasm memory, which detaches every view taken before it: reading
   // an input can move its data onto the heap, then the outputs are allocated, then all the views.
-  for (const operand of operands) wasm.typedArrayFromHeap(operand);
-  const outputs = [value, firstMoment, secondMoment].map((input) => wasm.makeOutput([...input.shape], 'float32'));
-  const [current, first, second, grad] = operands.map((operand) => wasm.typedArrayFromHeap(operand)) as [Float32Array, Float32Array, Float32Array, Float32Array];
-  const [newValue, newFirst, newSecond] = outputs.map((output) => wasm.typedArrayFromHeap(output)) as [Float32Array, Float32Array, Float32Array];
+  for (const operand of operands) backend.typedArrayFromHeap(operand);
+  const ownsMoments = backend.refCount(firstMoment.dataId) === 1 && backend.refCount(secondMoment.dataId) === 1;
+  const outputs = (ownsMoments ? [value] : [value, firstMoment, secondMoment]).map((input) => backend.makeOutput([...input.shape], 'float32'));
+  const [current, first, second, grad] = operands.map((operand) => backend.typedArrayFromHeap(operand)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [newValue, newFirst, newSecond] = ownsMoments
+    ? [backend.typedArrayFromHeap(outputs[0] as TensorInfo) as Float32Array, first, second]
+    : (outputs.map((output) => backend.typedArrayFromHeap(output)) as [Float32Array, Float32Array, Float32Array]);
+  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = step;
   // tfjs turns each setting into a float32 scalar (1 − β as computed in JavaScript).
   const [b1, b2, keep1, keep2, eps, rate] = [beta1, beta2, 1 - beta1, 1 - beta2, epsilon, learningRate].map(Math.fround) as [number, number, number, number, number, number];
   // Multiplying by the reciprocals instead of dividing by the corrections: the loop is bound by
@@ -53,7 +62,12 @@ function adamUpdate({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
     newSecond[i] = v;
     newValue[i] = (current[i] as number) - (rate * m * unbias1) / (Math.sqrt(v * unbias2) + eps);
   }
-  return outputs;
+  const targets = ownsMoments ? [value] : [value, firstMoment, secondMoment];
+  targets.forEach((target, i) => {
+    const updated = tf.engine().makeTensorFromTensorInfo(outputs[i] as TensorInfo, backend as never);
+    target.assign(updated);
+    updated.dispose();
+  });
 }
 
 type NamedGradients = Parameters<TfModule.AdamOptimizer['applyGradients']>[0];
@@ -94,18 +108,13 @@ function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): bo
     correction1: Math.fround(1 - accBeta1),
     correction2: Math.fround(1 - accBeta2),
   };
-  // The variables keep what is assigned to them; tidy frees the kernel's outputs otherwise.
+  const backend = tf.backend() as unknown as Backend;
   tf.tidy(() => {
     entries.forEach(([name, gradient], i) => {
       const value = variables[i] as TfModule.Variable;
       const first = (optimizer.accumulatedFirstMoment[i] ??= newMoment(tf, value, `${name}/m`)).variable;
       const second = (optimizer.accumulatedSecondMoment[i] ??= newMoment(tf, value, `${name}/v`)).variable;
-      if (gradient == null) return;
-      const inputs = { value, firstMoment: first, secondMoment: second, gradient };
-      const [newValue, newFirst, newSecond] = tf.engine().runKernel(KERNEL_NAME, inputs, step as unknown as TfModule.NamedAttrMap) as TfModule.Tensor[];
-      value.assign(newValue as TfModule.Tensor);
-      first.assign(newFirst as TfModule.Tensor);
-      second.assign(newSecond as TfModule.Tensor);
+      if (gradient != null) updateVariable(tf, backend, step, value, first, second, gradient);
     });
     // β₁ᵗ⁺¹ as tfjs' float32 multiply gives it: the exact product of two float32s, rounded once.
     optimizer.accBeta1.assign(tf.scalar(Math.fround(accBeta1 * Math.fround(optimizer.beta1))));
@@ -115,11 +124,11 @@ function applyFused(tf: Tf, optimizer: AdamState, gradients: NamedGradients): bo
   return true;
 }
 
-/** Registers the fused kernel and routes Adam through it on the wasm backend. Idempotent. */
+/** Routes Adam through the fused update on the wasm backend. Idempotent. */
 export function installWasmFusedAdam(tf: Tf): void {
-  if (tf.getKernel(KERNEL_NAME, WASM_BACKEND)) return;
-  tf.registerKernel({ kernelName: KERNEL_NAME, backendName: WASM_BACKEND, kernelFunc: adamUpdate as KernelConfig['kernelFunc'] });
-  const prototype = tf.AdamOptimizer.prototype;
+  const prototype = tf.AdamOptimizer.prototype as TfModule.AdamOptimizer & { [FUSED]?: true };
+  if (prototype[FUSED]) return;
+  prototype[FUSED] = true;
   const stockApplyGradients = prototype.applyGradients;
   prototype.applyGradients = function applyGradients(this: TfModule.AdamOptimizer, gradients: NamedGradients): void {
     if (!applyFused(tf, this as unknown as AdamState, gradients)) stockApplyGradients.call(this, gradients);

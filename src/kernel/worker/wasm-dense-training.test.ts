@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installWasmDenseTraining } from './wasm-dense-training';
+import { installWasmDense } from './wasm-dense';
+import { installWasmFusedAdam } from './wasm-adam';
+import { installWasmTransposedMatMul } from './wasm-matmul';
+import { startWasmInNode } from './__harness__/wasm-in-node';
+
+beforeAll(() =>
+  startWasmInNode((tfModule) => {
+    installWasmTransposedMatMul(tfModule);
+    installWasmFusedAdam(tfModule);
+    installWasmDense(tfModule);
+    installWasmDenseTraining(tfModule);
+  }),
+);
+
+const seeded = (seed: number) => tf.initializers.glorotNormal({ seed });
+/** Kernels that only tfjs' own (taped) training of a Dense layer runs on wasm. */
+const TAPED_DENSE_KERNELS = ['KilnDense', 'BatchMatMul', '_FusedMatMul'];
+
+/** Deterministic data: 64 rows of 5 features, two smooth targets and a 3-class label. */
+function data() {
+  return {
+    xs: tf.tensor2d(Array.from({ length: 64 * 5 }, (_, i) => Math.sin(i * 0.37)), [64, 5]),
+    ys: tf.tensor2d(Array.from({ length: 64 * 2 }, (_, i) => Math.cos(i * 0.21)), [64, 2]),
+    labels: tf.tensor2d(Array.from({ length: 64 * 3 }, (_, i) => (Math.floor(i / 3) * 7) % 3 === i % 3 ? 1 : 0), [64, 3]),
+  };
+}
+type Data = ReturnType<typeof data>;
+
+/** relu, linear without bias, relu (7 units: the mask's unrolled loop and its remainder), two linear outputs. */
+function regression(layerOptions: Partial<Parameters<typeof tf.layers.dense>[0]> = {}): tf.LayersModel {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [5], units: 8, activation: 'relu', kernelInitializer: seeded(1), biasInitializer: 'ones', ...layerOptions }),
+      tf.layers.dense({ units: 6, useBias: false, kernelInitializer: seeded(2) }),
+      tf.layers.dense({ units: 7, activation: 'relu', kernelInitializer: seeded(3), biasInitializer: tf.initializers.constant({ value: 0.1 }) }),
+      tf.layers.dense({ units: 2, kernelInitializer: seeded(4) }),
+    ],
+  });
+  // Plain SGD: a gradient off by any factor changes the weights (Adam would normalise it away).
+  model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError', metrics: ['mae'] });
+  return model;
+}
+
+/** A functional model with a softmax output, trained with Adam on cross-entropy. */
+function classifier(): tf.LayersModel {
+  const input = tf.input({ shape: [5] });
+  const hidden = tf.layers.dense({ units: 12, activation: 'relu', kernelInitializer: seeded(5) }).apply(input) as tf.SymbolicTensor;
+  const output = tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: seeded(6) }).apply(hidden) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: output });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+type Trained = { weights: number[]; history: Record<string, number[]> };
+
+async function trainOn(backend: string, build: () => tf.LayersModel, target: keyof Data): Promise<Trained> {
+  await tf.setBackend(backend);
+  const tensors = data();
+  const model = build();
+  const history = await model.fit(tensors.xs, tensors[target], { epochs: 4, batchSize: 16, shuffle: false, verbose: 0 });
+  const weights = model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
+  tf.dispose(Object.values(tensors));
+  model.dispose();
+  return { weights, history: history.history as Record<string, number[]> };
+}
+
+/** Equal up to float32 rounding from a different order of summation. */
+function expectClose(actual: number[] | undefined, expected: number[] | undefined): void {
+  expect(expected?.length).toBeGreaterThan(0);
+  expect(actual).toHaveLength((expected as number[]).length);
+  actual?.forEach((value, i) => {
+    const reference = (expected as number[])[i] as number;
+    expect(Math.abs(value - reference)).toBeLessThan(2e-5 * Math.max(1, Math.abs(reference)));
+  });
+}
+
+/** The kernels the engine ran for one training step of `model`. */
+async function kernelsOfOneStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, fitArgs: tf.ModelFitArgs = {}): Promise<string[]> {
+  const profile = await tf.profile(async () => {
+    await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], verbose: 0, ...fitArgs });
+  });
+  return profile.kernels.map((kernel) => kernel.name);
+}
+
+describe('installWasmDenseTraining', () => {
+  it('trains a regression MLP to the weights, losses and metrics of tfjs’ own training (CPU backend)', async () => {
+    const cpu = await trainOn('cpu', regression, 'ys');
+    const wasm = await trainOn('wasm', regression, 'ys');
+    expectClose(wasm.weights, cpu.weights);
+    expectClose(wasm.history['loss'], cpu.history['loss']);
+    expectClose(wasm.history['mae'], cpu.history['mae']);
+  });
+
+  it('trains a softmax classifier (functional model, Adam, accuracy) as tfjs does', async () => {
+    const cpu = await trainOn('cpu', classifier, 'labels');
+    const wasm = await trainOn('wasm', classifier, 'labels');
+    expectClose(wasm.weights, cpu.weights);
+    expectClose(wasm.history['loss'], cpu.history['loss']);
+    expect(wasm.history['acc']).toEqual(cpu.history['acc']);
+  });
+
+  it('runs a step without a gradient tape over the layers: none of their products go through the engine', async () => {
+    await tf.setBackend('wasm');
+    const { xs, ys, labels } = data();
+    for (const [model, target] of [
+      [regression(), ys],
+      [classifier(), labels],
+    ] as const) {
+      const kernels = await kernelsOfOneStep(model, xs, target);
+      expect(kernels.length).toBeGreaterThan(0);
+      expect(kernels.filter((name) => TAPED_DENSE_KERNELS.includes(name))).toEqual([]);
+      model.dispose();
+    }
+    tf.dispose([xs, ys, labels]);
+  });
+
+  it('leaves what it does not handle to tfjs: other layers, regularizers, class weights, other backends', async () => {
+    await tf.setBackend('wasm');
+    const { xs, ys } = data();
+    const withDropout = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'relu' }), tf.layers.dropout({ rate: 0.2 }), tf.layers.dense({ units: 2 })] });
+    withDropout.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const withRegularizer = regression({ kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }) });
+    const plain = regression();
+    const cases: [tf.LayersModel, tf.ModelFitArgs][] = [
+      [withDropout, {}],
+      [withRegularizer, {}],
+      // Class weights become per-sample weights of the loss.
+      [plain, { classWeight: { 0: 1, 1: 3 } }],
+    ];
+    for (const [model, fitArgs] of cases) {
+      const kernels = await kernelsOfOneStep(model, xs, ys, fitArgs);
+      expect(kernels.some((name) => TAPED_DENSE_KERNELS.includes(name))).toBe(true);
+    }
+    // The same model on the CPU backend: tfjs' own training, with its own kernels.
+    await tf.setBackend('cpu');
+    const onCpu = regression();
+    expect(await kernelsOfOneStep(onCpu, xs, ys)).toContain('BatchMatMul');
+    await tf.setBackend('wasm');
+    tf.dispose([xs, ys]);
+    [withDropout, withRegularizer, plain, onCpu].forEach((model) => model.dispose());
+  });
+
+  it('frees everything a step allocates, over repeated fits', async () => {
+    await tf.setBackend('wasm');
+    const { xs, ys, labels } = data();
+    for (const [model, target] of [
+      [regression(), ys],
+      [classifier(), labels],
+    ] as const) {
+      await model.fit(xs, target, { epochs: 1, batchSize: 16, verbose: 0 });
+      const before = { tensors: tf.memory().numTensors, data: tf.backend().numDataIds() };
+      await model.fit(xs, target, { epochs: 3, batchSize: 16, verbose: 0 });
+      expect({ tensors: tf.memory().numTensors, data: tf.backend().numDataIds() }).toEqual(before);
+      model.dispose();
+    }
+    tf.dispose([xs, ys, labels]);
+  });
+
+  it('keeps a copy taken of the weights unchanged while training goes on', async () => {
+    await tf.setBackend('wasm');
+    const { xs, ys } = data();
+    const model = regression();
+    const before = model.getWeights().map((weight) => weight.clone());
+    const copies = before.map((weight) => Array.from(weight.dataSync()));
+    await model.fit(xs, ys, { epochs: 2, batchSize: 16, verbose: 0 });
+    before.forEach((weight, i) => expect(Array.from(weight.dataSync())).toEqual(copies[i]));
+    expect(Array.from((model.getWeights()[0] as tf.Tensor).dataSync())).not.toEqual(copies[0]);
+    tf.dispose([xs, ys, ...before]);
+    model.dispose();
+  });
+});

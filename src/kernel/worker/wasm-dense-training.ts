@@ -1,0 +1,321 @@
+/**
+ * A whole training step of a dense network in one pass on wasm.
+ *
+ * tfjs-layers trains by recording every op of the forward pass on a gradient tape, then walking
+ * the tape backwards: for a 10→64→64→1 MLP that is ~48 kernels a batch, each a trip through the
+ * engine (bookkeeping, tensor tracking, the tape), and for batches this small those fixed costs
+ * are as large as the arithmetic. Most notebook models that train on tabular data are exactly
+ * such chains of Dense layers, and their gradients are known in closed form.
+ *
+ * For a model that is one chain of Dense layers (relu or linear between them, any activation on
+ * the last), a step here runs the products with the wasm backend's own kernels (XNNPACK), called
+ * directly rather than through the engine, and the relu masks and bias sums in one loop each on
+ * the wasm heap. Only the head goes through tfjs' ops and a small tape: the last activation, the
+ * model's own loss function and its metrics, so any loss or metric keeps tfjs' exact meaning.
+ * The gradients then go to the model's own optimizer (`applyGradients`), as in tfjs' `minimize`.
+ *
+ * Anything else (other layers, regularizers, constraints, sample weights, several inputs or
+ * outputs, other backends) takes tfjs' own training function, decided per model and per batch.
+ */
+import type * as TfModule from '@tensorflow/tfjs';
+import type { KernelArgs, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
+import { WASM_BACKEND } from './wasm-kernel-replacement';
+
+/** Marks tfjs-layers' LayersModel prototype once the fused step is routed. */
+const FUSED = Symbol('kiln.fusedDenseTraining');
+/** Activations between layers whose gradient the fused step applies itself. */
+const HIDDEN_ACTIVATIONS = new Set(['relu', 'linear']);
+
+type Variable = TfModule.Variable;
+type Tensor = TfModule.Tensor;
+type LayerVariable = { read(): Variable; trainable: boolean };
+type SymbolicTensor = { sourceLayer: unknown; shape: (number | null)[] };
+type LayerNode = { inboundLayers: unknown[] };
+/** The parts of tfjs-layers' Dense the fused step reads (not in tfjs' public typings). */
+type DenseLayer = {
+  getClassName(): string;
+  activation: { getClassName(): string; apply(x: Tensor): Tensor };
+  kernel: LayerVariable | null;
+  bias: LayerVariable | null;
+  inboundNodes: LayerNode[];
+  kernelRegularizer?: unknown;
+  biasRegularizer?: unknown;
+  activityRegularizer?: unknown;
+  kernelConstraint?: unknown;
+  biasConstraint?: unknown;
+};
+type LossOrMetric = (yTrue: Tensor, yPred: Tensor) => Tensor;
+type TrainFunction = (data: Tensor[]) => TfModule.Scalar[];
+/** The parts of tfjs-layers' LayersModel the fused step reads. */
+type LayersModel = {
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
+  layers: DenseLayer[];
+  lossFunctions: LossOrMetric[];
+  metricsTensors: [LossOrMetric, number][];
+  collectedTrainableWeights: LayerVariable[];
+  optimizer_: TfModule.Optimizer;
+  makeTrainFunction(): TrainFunction;
+};
+
+/** One Dense layer of the chain, in the order the input flows through them. */
+type ChainLink = { layer: DenseLayer; kernel: LayerVariable; bias: LayerVariable | null };
+
+/** The model's Dense layers from input to output, or null when the fused step does not apply. */
+function denseChain(model: LayersModel): ChainLink[] | null {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.lossFunctions.length !== 1) return null;
+  if (model.inputs[0]?.shape.length !== 2) return null;
+  const [input, ...layers] = model.layers;
+  if (!input || input.getClassName() !== 'InputLayer' || layers.length === 0) return null;
+  const chain: ChainLink[] = [];
+  let previous: unknown = input;
+  for (const layer of layers) {
+    if (layer.getClassName() !== 'Dense' || !layer.kernel || layer.kernel.read().dtype !== 'float32') return null;
+    const [node, ...others] = layer.inboundNodes;
+    if (!node || others.length > 0 || node.inboundLayers.length !== 1 || node.inboundLayers[0] !== previous) return null;
+    const penalised = layer.kernelRegularizer ?? layer.biasRegularizer ?? layer.activityRegularizer ?? layer.kernelConstraint ?? layer.biasConstraint;
+    if (penalised != null) return null;
+    chain.push({ layer, kernel: layer.kernel, bias: layer.bias });
+    previous = layer;
+  }
+  if (model.outputs[0]?.sourceLayer !== previous) return null;
+  const hidden = chain.slice(0, -1);
+  if (!hidden.every(({ layer }) => HIDDEN_ACTIVATIONS.has(layer.activation.getClassName()))) return null;
+  // Every weight the optimizer trains must be one the chain computes a gradient for.
+  const chainWeights = new Set(chain.flatMap(({ kernel, bias }) => (bias ? [kernel, bias] : [kernel])));
+  if (!model.collectedTrainableWeights.every((weight) => chainWeights.has(weight))) return null;
+  return chain;
+}
+
+type Backend = WasmBackend & { disposeData(dataId: object): void };
+
+/** Direct calls of the wasm backend's kernels, outside the engine, on tensors it holds. */
+class WasmKernels {
+  /** What the step allocated and has not handed to a tensor: freed at its end. */
+  private readonly temporaries = new Map<object, TensorInfo>();
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly backend: Backend,
+  ) {}
+
+  /** activation(a · b + bias) for matrices a [m, k] and b [k, n]: XNNPACK, no transposed operand. */
+  product(a: TensorInfo, b: TensorInfo, options: { bias?: TensorInfo | null; activation?: 'relu' | 'linear' } = {}): TensorInfo {
+    const { bias = null, activation = 'linear' } = options;
+    const out = this.run('_FusedMatMul', { a: asBatchOfOne(a), b: asBatchOfOne(b), ...(bias ? { bias } : {}) }, { transposeA: false, transposeB: false, activation });
+    return this.keep({ dataId: out.dataId, dtype: 'float32', shape: [a.shape[0] as number, b.shape[1] as number] });
+  }
+
+  /** The transpose of a matrix; a row or column vector is only reshaped (same elements, same order). */
+  transpose(matrix: TensorInfo): TensorInfo {
+    const [rows, columns] = matrix.shape as [number, number];
+    if (rows === 1 || columns === 1) return { dataId: matrix.dataId, dtype: matrix.dtype, shape: [columns, rows] };
+    return this.keep(this.run('Transpose', { x: matrix }, { perm: [1, 0] }));
+  }
+
+  /** A new float32 tensor, uninitialised. */
+  allocate(shape: number[]): TensorInfo {
+    return this.keep(this.backend.makeOutput(shape, 'float32'));
+  }
+
+  /** A view of `info`'s elements; take views only after the step's allocations (the heap may move). */
+  view(info: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(info) as Float32Array;
+  }
+
+  /** The same elements' bits, as integers. */
+  bits(info: TensorInfo): Int32Array {
+    const floats = this.view(info);
+    return new Int32Array(floats.buffer, floats.byteOffset, floats.length);
+  }
+
+  /** Hands `info`'s data over to a tensor of `shape`, which then owns (and frees) it. */
+  toTensor(info: TensorInfo, shape: number[]): Tensor {
+    this.temporaries.delete(info.dataId);
+    return this.tf.engine().makeTensorFromTensorInfo({ dataId: info.dataId, dtype: info.dtype, shape }, this.backend as never);
+  }
+
+  disposeTemporaries(): void {
+    for (const dataId of this.temporaries.keys()) this.backend.disposeData(dataId);
+    this.temporaries.clear();
+  }
+
+  private keep(info: TensorInfo): TensorInfo {
+    this.temporaries.set(info.dataId, info);
+    return info;
+  }
+
+  private run(kernelName: string, inputs: KernelArgs['inputs'], attrs: object): TensorInfo {
+    const kernel = this.tf.getKernel(kernelName, WASM_BACKEND);
+    if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
+    return kernel.kernelFunc({ inputs, attrs: attrs as KernelArgs['attrs'], backend: this.backend as never }) as TensorInfo;
+  }
+}
+
+/** A matrix as the batch of one that wasm's _FusedMatMul reads. Same data, no copy. */
+const asBatchOfOne = (matrix: TensorInfo): TensorInfo => ({ dataId: matrix.dataId, dtype: matrix.dtype, shape: [1, ...matrix.shape] });
+
+/**
+ * Zeroes the gradient where relu stopped the value, i.e. where its output is 0 (or −0). The
+ * gradient is transposed ([features, batch]) against the output ([batch, features]). On the
+ * float bits: a positive float is a positive integer, and `x & -1` keeps x while `x & 0` clears
+ * it, which spares a branch per element that mispredicts half the time.
+ */
+function maskByRelu(gradientT: Int32Array, output: Int32Array, features: number): void {
+  const batch = output.length / features;
+  let feature = 0;
+  // Four features at a time: each output row is read in runs of four, not one element per row.
+  for (; feature + 4 <= features; feature += 4) {
+    const [r0, r1, r2, r3] = [feature * batch, (feature + 1) * batch, (feature + 2) * batch, (feature + 3) * batch];
+    for (let sample = 0, at = feature; sample < batch; sample++, at += features) {
+      gradientT[r0 + sample] = (gradientT[r0 + sample] as number) & -((output[at] as number) > 0);
+      gradientT[r1 + sample] = (gradientT[r1 + sample] as number) & -((output[at + 1] as number) > 0);
+      gradientT[r2 + sample] = (gradientT[r2 + sample] as number) & -((output[at + 2] as number) > 0);
+      gradientT[r3 + sample] = (gradientT[r3 + sample] as number) & -((output[at + 3] as number) > 0);
+    }
+  }
+  for (; feature < features; feature++) {
+    const row = feature * batch;
+    for (let sample = 0; sample < batch; sample++) {
+      gradientT[row + sample] = (gradientT[row + sample] as number) & -((output[sample * features + feature] as number) > 0);
+    }
+  }
+}
+
+/** What a head hands the backward pass: the loss, its gradient at the last product, the prediction. */
+type Head = {
+  loss: TfModule.Scalar;
+  gradient: TensorInfo;
+  /** The model's output, for its metrics (made on demand: most models have none). */
+  prediction(): Tensor;
+  /** Tensors the step frees at its end. */
+  owned: Tensor[];
+};
+
+/** A linear output trained on tfjs' meanSquaredError, whose gradient the step writes itself. */
+function isMeanSquaredErrorHead(model: LayersModel & { loss?: unknown }, last: ChainLink, y: Tensor): boolean {
+  const loss = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
+  const outputs = last.kernel.read().shape[1];
+  return loss === 'meanSquaredError' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
+}
+
+/**
+ * The mean of (prediction − target)² over every element, as tfjs' meanSquaredError then the
+ * model's mean over the batch give it, and its gradient 2·(prediction − target)/count, in one
+ * loop instead of ~20 small kernels.
+ */
+function meanSquaredErrorHead(tf: Tf, kernels: WasmKernels, output: TensorInfo, y: Tensor): Head {
+  const gradient = kernels.allocate([...output.shape] as number[]);
+  const [prediction, target, slope] = [kernels.view(output), kernels.view(y), kernels.view(gradient)];
+  const scale = 2 / prediction.length;
+  let total = 0;
+  for (let i = 0; i < prediction.length; i++) {
+    const difference = (prediction[i] as number) - (target[i] as number);
+    total += difference * difference;
+    slope[i] = scale * difference;
+  }
+  const loss = tf.scalar(total / prediction.length);
+  let predictionTensor: Tensor | undefined;
+  const owned: Tensor[] = [];
+  return {
+    loss,
+    gradient,
+    prediction: () => {
+      predictionTensor ??= kernels.toTensor(output, [...output.shape] as number[]);
+      owned.push(predictionTensor);
+      return predictionTensor;
+    },
+    owned,
+  };
+}
+
+/** Any other head: the last activation and the model's own loss, differentiated by tfjs' tape. */
+function modelHead(tf: Tf, model: LayersModel, last: ChainLink, kernels: WasmKernels, output: TensorInfo, y: Tensor): Head {
+  const logits = kernels.toTensor(output, [...output.shape] as number[]);
+  let prediction: Tensor = logits;
+  const lossFunction = model.lossFunctions[0] as LossOrMetric;
+  const { value: loss, grad } = tf.valueAndGrad((z: Tensor) => {
+    prediction = tf.keep(last.layer.activation.apply(z));
+    return tf.mean(lossFunction(y, prediction)) as TfModule.Scalar;
+  })(logits);
+  return { loss, gradient: grad, prediction: () => prediction, owned: [logits, grad, prediction] };
+}
+
+/** The step's outputs for tfjs-layers' fit loop: [loss, ...metrics]. */
+function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y: Tensor): TfModule.Scalar[] {
+  const kernels = new WasmKernels(tf, tf.backend() as unknown as Backend);
+  const gradients = new Map<LayerVariable, Tensor>();
+  const owned: Tensor[] = [];
+  try {
+    // Forward: each hidden layer's output is kept for the backward pass; the last layer's
+    // activation belongs to the head, so its product stays linear here.
+    const inputs: TensorInfo[] = [x];
+    let preActivation: TensorInfo = x;
+    chain.forEach(({ layer, kernel, bias }, i) => {
+      const isLast = i === chain.length - 1;
+      const activation = isLast ? 'linear' : (layer.activation.getClassName() as 'relu' | 'linear');
+      const out = kernels.product(inputs[i] as TensorInfo, kernel.read(), { bias: bias?.read(), activation });
+      if (isLast) preActivation = out;
+      else inputs.push(out);
+    });
+
+    // Head: the loss, its gradient at the last product, and the metrics.
+    const last = chain[chain.length - 1] as ChainLink;
+    const head = isMeanSquaredErrorHead(model, last, y) ? meanSquaredErrorHead(tf, kernels, preActivation, y) : modelHead(tf, model, last, kernels, preActivation, y);
+    const prediction = model.metricsTensors.length > 0 ? head.prediction() : null;
+    owned.push(...head.owned);
+    const metrics = tf.tidy(() => model.metricsTensors.map(([metric]) => tf.mean(metric(y, prediction as Tensor)) as TfModule.Scalar));
+
+    // Backward, from the last layer to the first. The gradients flow transposed ([features,
+    // batch]): then every product is one XNNPACK takes as it is, and only the small weight
+    // gradients need a transpose (the activations would need one each, four times the size).
+    let gradientT = kernels.transpose(head.gradient);
+    // A bias' gradient sums the rows of gradientT: a product with a column of ones.
+    const ones = kernels.allocate([gradientT.shape[1] as number, 1]);
+    kernels.view(ones).fill(1);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const { kernel, bias } = chain[i] as ChainLink;
+      const input = inputs[i] as TensorInfo;
+      const weights = kernel.read();
+      const kernelGradient = kernels.transpose(kernels.product(gradientT, input));
+      const inputGradientT = i > 0 ? kernels.product(weights, gradientT) : null;
+      // Views only now: every allocation of this layer is done.
+      if (bias) gradients.set(bias, kernels.toTensor(kernels.product(gradientT, ones), bias.read().shape));
+      if (inputGradientT && (chain[i - 1] as ChainLink).layer.activation.getClassName() === 'relu') {
+        maskByRelu(kernels.bits(inputGradientT), kernels.bits(input), input.shape[1] as number);
+      }
+      gradients.set(kernel, kernels.toTensor(kernelGradient, weights.shape));
+      if (inputGradientT) gradientT = inputGradientT;
+    }
+
+    // The optimizer's step, as tfjs' minimize() hands it over: in the model's weight order.
+    model.optimizer_.applyGradients(
+      model.collectedTrainableWeights.map((weight) => ({ name: weight.read().name, tensor: gradients.get(weight) as Tensor })),
+    );
+       return [head.loss, ...metrics];
+  } finally {
+    kernels.disposeTemporaries();
+    tf.dispose([...owned, ...gradients.values()]);  }
+}
+
+/** True when this batch can take the fused step: wasm, float32 matrices, no sample weights. */
+function fitsFusedStep(tf: Tf, chain: ChainLink[], data: Tensor[]): boolean {
+  const [x, y, ...rest] = data;
+  if (!x || !y || rest.some((weight) => weight != null) || tf.getBackend() !== WASM_BACKEND) return false;
+  if (x.dtype !== 'float32' || y.dtype !== 'float32' || x.rank !== 2) return false;
+  return x.shape[1] === (chain[0] as ChainLink).kernel.read().shape[0];
+}
+
+/** Routes tfjs-layers' training of dense chains on wasm to the fused step. Idempotent. */
+export function installWasmDenseTraining(tf: Tf): void {
+  const prototype = tf.LayersModel.prototype as unknown as LayersModel & { [FUSED]?: true };
+  if (prototype[FUSED]) return;
+  prototype[FUSED] = true;
+  const stockMakeTrainFunction = prototype.makeTrainFunction;
+  prototype.makeTrainFunction = function makeTrainFunction(this: LayersModel): TrainFunction {
+    const stock = stockMakeTrainFunction.call(this);
+    const chain = denseChain(this);
+    if (!chain) return stock;
+    return (data) => (fitsFusedStep(tf, chain, data) ? trainStep(tf, this, chain, data[0] as Tensor, data[1] as Tensor) : stock(data));
+  };
+}
