@@ -36,7 +36,7 @@ const KILN_SPEED_UPS = [
   { file: 'src/kernel/worker/tape-saved-tensors.ts', install: 'installSharedSavedTensors' },
 ];
 /** What those modules import at run time: compiled once, in the scope they all share. */
-const KILN_SHARED_MODULE = 'src/kernel/worker/wasm-kernel-replacement.ts';
+const KILN_SHARED_MODULES = ['src/kernel/worker/wasm-kernel-replacement.ts', 'src/kernel/worker/wasm-matrix.ts'];
 
 /** A module's JavaScript with its imports and `export` keywords removed. */
 function compiledBody(root, file) {
@@ -48,11 +48,12 @@ function compiledBody(root, file) {
 /**
  * A script that installs the kernel's speed-ups into the page's global `tf`: the modules' own
  * source, compiled to JavaScript here, so the bare page runs the same kernels as a Kiln cell.
- * Each module gets a scope of its own inside one that holds the module they import.
+ * Each module gets a scope of its own inside one that holds the modules they import.
  */
 function kilnSpeedUpsScript(root) {
   const scopes = KILN_SPEED_UPS.map(({ file, install }) => `(() => { ${compiledBody(root, file)}\n${install}(tf); })();`);
-  return `(() => { ${compiledBody(root, KILN_SHARED_MODULE)}\n${scopes.join('\n')} })();`;
+  const shared = KILN_SHARED_MODULES.map((file) => compiledBody(root, file));
+  return `(() => { ${shared.join('\n')}\n${scopes.join('\n')} })();`;
 }
 
 /**

@@ -8,18 +8,21 @@
  * such chains of Dense layers, and their gradients are known in closed form.
  *
  * For a model that is one chain of Dense layers (relu or linear between them, any activation on
- * the last), a step here runs the products with the wasm backend's own kernels (XNNPACK), called
- * directly rather than through the engine, and the relu masks and bias sums in one loop each on
- * the wasm heap. Only the head goes through tfjs' ops and a small tape: the last activation, the
- * model's own loss function and its metrics, so any loss or metric keeps tfjs' exact meaning.
- * The gradients then go to the model's own optimizer (`applyGradients`), as in tfjs' `minimize`.
+ * the last), a step here runs every product, bias gradients included, with the wasm backend's
+ * own XNNPACK kernel, called directly rather than through the engine, and each relu mask in one
+ * loop on the wasm heap. A linear output trained on mean squared error gets its loss and gradient
+ * in one loop too; any other head goes through tfjs' ops and a small tape (the last activation,
+ * the model's own loss function), and metrics always use the model's own functions, so every
+ * loss and metric keeps tfjs' meaning. The gradients then go to the model's own optimizer
+ * (`applyGradients`), as in tfjs' `minimize`.
  *
- * Anything else (other layers, regularizers, constraints, sample weights, several inputs or
+ * Anything else (other layers, regularizers, constraints, class weights, several inputs or
  * outputs, other backends) takes tfjs' own training function, decided per model and per batch.
  */
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
+import { asBatchOfOne } from './wasm-matrix';
 
 /** Marks tfjs-layers' LayersModel prototype once the fused step is routed. */
 const FUSED = Symbol('kiln.fusedDenseTraining');
@@ -28,7 +31,7 @@ const HIDDEN_ACTIVATIONS = new Set(['relu', 'linear']);
 
 type Variable = TfModule.Variable;
 type Tensor = TfModule.Tensor;
-type LayerVariable = { read(): Variable; trainable: boolean };
+type LayerVariable = { read(): Variable };
 type SymbolicTensor = { sourceLayer: unknown; shape: (number | null)[] };
 type LayerNode = { inboundLayers: unknown[] };
 /** The parts of tfjs-layers' Dense the fused step reads (not in tfjs' public typings). */
@@ -48,6 +51,8 @@ type LossOrMetric = (yTrue: Tensor, yPred: Tensor) => Tensor;
 type TrainFunction = (data: Tensor[]) => TfModule.Scalar[];
 /** The parts of tfjs-layers' LayersModel the fused step reads. */
 type LayersModel = {
+  /** The loss as compile() was given it: a name, a function, or one per output. */
+  loss: unknown;
   inputs: SymbolicTensor[];
   outputs: SymbolicTensor[];
   layers: DenseLayer[];
@@ -152,9 +157,6 @@ class WasmKernels {
   }
 }
 
-/** A matrix as the batch of one that wasm's _FusedMatMul reads. Same data, no copy. */
-const asBatchOfOne = (matrix: TensorInfo): TensorInfo => ({ dataId: matrix.dataId, dtype: matrix.dtype, shape: [1, ...matrix.shape] });
-
 /**
  * Zeroes the gradient where relu stopped the value, i.e. where its output is 0 (or −0). The
  * gradient is transposed ([features, batch]) against the output ([batch, features]). On the
@@ -193,7 +195,7 @@ type Head = {
 };
 
 /** A linear output trained on tfjs' meanSquaredError, whose gradient the step writes itself. */
-function isMeanSquaredErrorHead(model: LayersModel & { loss?: unknown }, last: ChainLink, y: Tensor): boolean {
+function isMeanSquaredErrorHead(model: LayersModel, last: ChainLink, y: Tensor): boolean {
   const loss = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
   const outputs = last.kernel.read().shape[1];
   return loss === 'meanSquaredError' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
@@ -298,7 +300,7 @@ function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y:
     tf.dispose([...owned, ...gradients.values()]);  }
 }
 
-/** True when this batch can take the fused step: wasm, float32 matrices, no sample weights. */
+/** True when this batch can take the fused step: wasm, float32 matrices, no sample (class) weights. */
 function fitsFusedStep(tf: Tf, chain: ChainLink[], data: Tensor[]): boolean {
   const [x, y, ...rest] = data;
   if (!x || !y || rest.some((weight) => weight != null) || tf.getBackend() !== WASM_BACKEND) return false;

@@ -16,15 +16,13 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
+import { asBatchOfOne } from './wasm-matrix';
 
 const KERNEL_NAME = 'KilnDense';
 /** The activations the fused product applies (XNNPACK clamps its output). */
 const FUSED_ACTIVATIONS = new Set(['relu', 'linear']);
 
 type DenseAttrs = { activation: 'relu' | 'linear' };
-
-/** A matrix as the batch of one that wasm's _FusedMatMul reads. Same data, no copy. */
-const asBatchOfOne = (matrix: TensorInfo): TensorInfo => ({ dataId: matrix.dataId, dtype: matrix.dtype, shape: [1, ...matrix.shape] });
 
 /** y = activation(x · kernel + bias), through wasm's own fused product. */
 function denseForward(tf: Tf) {
