@@ -1,7 +1,8 @@
 /**
  * The kernel, end to end in headless Chromium: cells share state, errors point at the cell's
  * TypeScript, an endless loop and a long fit are interrupted without losing variables, the
- * backend is switched from the toolbar, restart clears variables, and the demo trains a real
+ * backend is switched from the toolbar, restart clears variables, a dense network trains on
+ * wasm in Kiln's fused step to the weights tfjs reaches on the CPU, and the demo trains a real
  * model on the penguins data with live progress.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,6 +162,41 @@ await model.fit(xs, ys, { epochs: 10000, batchSize: 32 })`);
 
     await page.click('[data-testid="view-runs"]');
     await expect.poll(() => page.locator('[data-testid="run-row"]').first().innerText(), { timeout: 15_000 }).toMatch(/interrupted/);
+  });
+
+  it('trains a dense network on wasm without a gradient tape, to the weights tfjs reaches on the CPU backend', async () => {
+    kiln = await openEmptyNotebook();
+    const { page } = kiln;
+    // The same seeded model and data on wasm (Kiln's fused step) and on CPU (tfjs' own training).
+    await runCode(
+      page,
+      0,
+      [
+        'const xs = tf.tensor2d(Array.from({ length: 96 * 4 }, (_, i) => Math.sin(i * 0.37)), [96, 4]);',
+        'const ys = tf.tensor2d(Array.from({ length: 96 }, (_, i) => Math.cos(i * 0.21)), [96, 1]);',
+        'async function trainOn(backend: string) {',
+        'await tf.setBackend(backend);',
+        "const layers = [tf.layers.dense({ inputShape: [4], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }), tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) })];",
+        'const model = tf.sequential({ layers });',
+        "model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });",
+        'const profile = await tf.profile(async () => { await model.fit(xs, ys, { epochs: 3, batchSize: 32, shuffle: false, verbose: 0 }); });',
+        'return { weights: model.getWeights().flatMap((w) => Array.from(w.dataSync())), kernels: profile.kernels.map((k) => k.name) };',
+        '}',
+        "const onWasm = await trainOn('wasm');",
+        "const onCpu = await trainOn('cpu');",
+        "await tf.setBackend('wasm');",
+        'const largestDifference = Math.max(...onWasm.weights.map((w, i) => Math.abs(w - onCpu.weights[i])));',
+        "console.log('RESULT' + JSON.stringify({ largestDifference, wasmKernels: [...new Set(onWasm.kernels)], cpuKernels: [...new Set(onCpu.kernels)] }));",
+      ].join('\n'),
+    );
+    await waitForCellRun(page, 0, 1);
+    const line = (await outputText(page, 0)).split('\n').find((text) => text.startsWith('RESULT'));
+    const result = JSON.parse((line ?? 'RESULT{}').slice('RESULT'.length)) as { largestDifference: number; wasmKernels: string[]; cpuKernels: string[] };
+    expect(result.largestDifference).toBeLessThan(1e-5);
+    // tfjs multiplies through its engine on the CPU; Kiln's fused step calls XNNPACK directly.
+    expect(result.cpuKernels).toContain('BatchMatMul');
+    expect(result.wasmKernels.length).toBeGreaterThan(0);
+    expect(result.wasmKernels.filter((name) => /MatMul|KilnDense/.test(name))).toEqual([]);
   });
 
   it('switches the backend from the toolbar: the kernel restarts on it and says that variables were lost', async () => {
