@@ -78,6 +78,21 @@ function expectClose(actual: number[] | undefined, expected: number[] | undefine
   });
 }
 
+/** Runs `check` on wasm with each model the fused step takes (regression, classifier) and its data. */
+async function withEachFusedModel(check: (model: tf.LayersModel, xs: tf.Tensor, target: tf.Tensor) => Promise<void>): Promise<void> {
+  await tf.setBackend('wasm');
+  const { xs, ys, labels } = data();
+  for (const [build, target] of [
+    [regression, ys],
+    [classifier, labels],
+  ] as const) {
+    const model = build();
+    await check(model, xs, target);
+    model.dispose();
+  }
+  tf.dispose([xs, ys, labels]);
+}
+
 /** The kernels the engine ran for one training step of `model`. */
 async function kernelsOfOneStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, fitArgs: tf.ModelFitArgs = {}): Promise<string[]> {
   const profile = await tf.profile(async () => {
@@ -104,18 +119,11 @@ describe('installWasmDenseTraining', () => {
   });
 
   it('runs a step without a gradient tape over the layers: none of their products go through the engine', async () => {
-    await tf.setBackend('wasm');
-    const { xs, ys, labels } = data();
-    for (const [model, target] of [
-      [regression(), ys],
-      [classifier(), labels],
-    ] as const) {
+    await withEachFusedModel(async (model, xs, target) => {
       const kernels = await kernelsOfOneStep(model, xs, target);
       expect(kernels.length).toBeGreaterThan(0);
       expect(kernels.filter((name) => TAPED_DENSE_KERNELS.includes(name))).toEqual([]);
-      model.dispose();
-    }
-    tf.dispose([xs, ys, labels]);
+    });
   });
 
   it('leaves what it does not handle to tfjs: other layers, regularizers, class weights, other backends', async () => {
@@ -145,19 +153,12 @@ describe('installWasmDenseTraining', () => {
   });
 
   it('frees everything a step allocates, over repeated fits', async () => {
-    await tf.setBackend('wasm');
-    const { xs, ys, labels } = data();
-    for (const [model, target] of [
-      [regression(), ys],
-      [classifier(), labels],
-    ] as const) {
+    await withEachFusedModel(async (model, xs, target) => {
       await model.fit(xs, target, { epochs: 1, batchSize: 16, verbose: 0 });
       const before = { tensors: tf.memory().numTensors, data: tf.backend().numDataIds() };
       await model.fit(xs, target, { epochs: 3, batchSize: 16, verbose: 0 });
       expect({ tensors: tf.memory().numTensors, data: tf.backend().numDataIds() }).toEqual(before);
-      model.dispose();
-    }
-    tf.dispose([xs, ys, labels]);
+    });
   });
 
   it('keeps a copy taken of the weights unchanged while training goes on', async () => {
