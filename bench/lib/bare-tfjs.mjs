@@ -36,7 +36,7 @@ const KILN_SPEED_UPS = [
   { file: 'src/kernel/worker/tape-saved-tensors.ts', install: 'installSharedSavedTensors' },
 ];
 /** What those modules import at run time: compiled once, in the scope they all share. */
-const KILN_SHARED_MODULES = ['src/kernel/worker/wasm-kernel-replacement.ts', 'src/kernel/worker/wasm-matrix.ts'];
+const KILN_SHARED_MODULES = ['src/kernel/worker/wasm-kernel-replacement.ts', 'src/kernel/worker/wasm-heap.ts'];
 
 /** A module's JavaScript with its imports and `export` keywords removed. */
 function compiledBody(root, file) {

@@ -14,6 +14,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
+import { moveOntoHeap } from './wasm-heap';
 
 /** Marks AdamOptimizer's prototype once applyGradients is routed. */
 const FUSED = Symbol('kiln.fusedAdam');
@@ -39,9 +40,9 @@ type Backend = WasmBackend & { refCount(dataId: object): number };
  */
 function updateVariable(tf: Tf, backend: Backend, step: AdamStep, value: TfModule.Variable, firstMoment: TfModule.Variable, secondMoment: TfModule.Variable, gradient: TfModule.Tensor): void {
   const operands: TensorInfo[] = [value, firstMoment, secondMoment, gradient];
-  // Any allocation can grow the wasm memory, which detaches every view taken before it: reading
-  // an input can move its data onto the heap, then the outputs are allocated, then all the views.
-  for (const operand of operands) backend.typedArrayFromHeap(operand);
+  // Any allocation can grow the wasm memory, which detaches every view taken before it: first
+  // the inputs move onto the heap, then the outputs are allocated, then all the views.
+  moveOntoHeap(backend, operands);
   const ownsMoments = backend.refCount(firstMoment.dataId) === 1 && backend.refCount(secondMoment.dataId) === 1;
   const outputs = (ownsMoments ? [value] : [value, firstMoment, secondMoment]).map((input) => backend.makeOutput([...input.shape], 'float32'));
   const [current, first, second, grad] = operands.map((operand) => backend.typedArrayFromHeap(operand)) as [Float32Array, Float32Array, Float32Array, Float32Array];

@@ -126,16 +126,37 @@ describe('installWasmDenseTraining', () => {
     });
   });
 
-  it('leaves what it does not handle to tfjs: other layers, regularizers, class weights, other backends', async () => {
+  it('leaves what it does not handle to tfjs: other layers, penalties, own losses and optimizers, frozen weights, class weights, other backends', async () => {
     await tf.setBackend('wasm');
     const { xs, ys } = data();
     const withDropout = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 4, activation: 'relu' }), tf.layers.dropout({ rate: 0.2 }), tf.layers.dense({ units: 2 })] });
     withDropout.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const withRegularizer = regression({ kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }) });
+    const withAddedLoss = regression();
+    const layer = withAddedLoss.layers[0] as tf.layers.Layer & { kernel: { read(): tf.Tensor } };
+    layer.addLoss(() => tf.sum(tf.square(layer.kernel.read())).mul(0.5) as tf.Scalar);
+    // A loss of the user's own may read the weights, so its gradient reaches them directly.
+    const withOwnLoss = regression();
+    withOwnLoss.compile({ optimizer: tf.train.sgd(0.05), loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.meanSquaredError(yTrue, yPred) });
+    class ClippingSgd extends tf.SGDOptimizer {
+      override computeGradients(f: () => tf.Scalar, varList?: tf.Variable[]) {
+        const { value, grads } = super.computeGradients(f, varList);
+        return { value, grads: Object.fromEntries(Object.entries(grads).map(([name, grad]) => [name, tf.clipByValue(grad, -0.01, 0.01)])) };
+      }
+    }
+    const withOwnOptimizer = regression();
+    withOwnOptimizer.compile({ optimizer: new ClippingSgd(0.05), loss: 'meanSquaredError' });
+    // Frozen after compile: tfjs hands such weights no gradient, so the optimizer skips them.
+    const withFrozenLayer = regression();
+    (withFrozenLayer.layers[0] as tf.layers.Layer).trainable = false;
     const plain = regression();
     const cases: [tf.LayersModel, tf.ModelFitArgs][] = [
       [withDropout, {}],
       [withRegularizer, {}],
+      [withAddedLoss, {}],
+      [withOwnLoss, {}],
+      [withOwnOptimizer, {}],
+      [withFrozenLayer, {}],
       // Class weights become per-sample weights of the loss.
       [plain, { classWeight: { 0: 1, 1: 3 } }],
     ];
@@ -149,7 +170,7 @@ describe('installWasmDenseTraining', () => {
     expect(await kernelsOfOneStep(onCpu, xs, ys)).toContain('BatchMatMul');
     await tf.setBackend('wasm');
     tf.dispose([xs, ys]);
-    [withDropout, withRegularizer, plain, onCpu].forEach((model) => model.dispose());
+    [withDropout, withRegularizer, withAddedLoss, withOwnLoss, withOwnOptimizer, withFrozenLayer, plain, onCpu].forEach((model) => model.dispose());
   });
 
   it('frees everything a step allocates, over repeated fits', async () => {

@@ -16,13 +16,15 @@
  * loss and metric keeps tfjs' meaning. The gradients then go to the model's own optimizer
  * (`applyGradients`), as in tfjs' `minimize`.
  *
- * Anything else (other layers, regularizers, constraints, class weights, several inputs or
- * outputs, other backends) takes tfjs' own training function, decided per model and per batch.
+ * Anything else (other layers, regularizers, constraints, added losses, a loss function of the
+ * user's own, an optimizer that overrides computeGradients or minimize, frozen weights, class
+ * weights, several inputs or outputs, other backends) takes tfjs' own training function, decided
+ * per model and per batch.
  */
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
-import { asBatchOfOne } from './wasm-matrix';
+import { asBatchOfOne, moveOntoHeap } from './wasm-heap';
 
 /** Marks tfjs-layers' LayersModel prototype once the fused step is routed. */
 const FUSED = Symbol('kiln.fusedDenseTraining');
@@ -32,10 +34,12 @@ const HIDDEN_ACTIVATIONS = new Set(['relu', 'linear']);
 type Variable = TfModule.Variable;
 type Tensor = TfModule.Tensor;
 type LayerVariable = { read(): Variable };
+/** Functions that add to the loss: activity regularizers and `layer.addLoss`. */
+type AddedLosses = { losses: unknown[] };
 type SymbolicTensor = { sourceLayer: unknown; shape: (number | null)[] };
 type LayerNode = { inboundLayers: unknown[] };
 /** The parts of tfjs-layers' Dense the fused step reads (not in tfjs' public typings). */
-type DenseLayer = {
+type DenseLayer = AddedLosses & {
   getClassName(): string;
   activation: { getClassName(): string; apply(x: Tensor): Tensor };
   kernel: LayerVariable | null;
@@ -67,8 +71,16 @@ type LayersModel = {
 type ChainLink = { layer: DenseLayer; kernel: LayerVariable; bias: LayerVariable | null };
 
 /** The model's Dense layers from input to output, or null when the fused step does not apply. */
-function denseChain(model: LayersModel): ChainLink[] | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.lossFunctions.length !== 1) return null;
+function denseChain(tf: Tf, model: LayersModel): ChainLink[] | null {
+  // A Sequential delegates training to the LayersModel inside it, which is what gets here.
+  if (!Array.isArray(model.lossFunctions) || model.inputs.length !== 1 || model.outputs.length !== 1 || model.lossFunctions.length !== 1) return null;
+  // A loss function of the user's own may read the weights too, and its gradient would then
+  // reach them other than through the prediction: only tfjs' losses, named, are taken.
+  if (typeof singleLoss(model) !== 'string') return null;
+  // An optimizer that changes computeGradients or minimize (clipping, say) expects to be asked.
+  const optimizer = model.optimizer_ as unknown as Record<'computeGradients' | 'minimize', unknown>;
+  const stock = tf.Optimizer.prototype as unknown as Record<'computeGradients' | 'minimize', unknown>;
+  if (optimizer.computeGradients !== stock.computeGradients || optimizer.minimize !== stock.minimize) return null;
   if (model.inputs[0]?.shape.length !== 2) return null;
   const [input, ...layers] = model.layers;
   if (!input || input.getClassName() !== 'InputLayer' || layers.length === 0) return null;
@@ -195,10 +207,12 @@ type Head = {
 };
 
 /** A linear output trained on tfjs' meanSquaredError, whose gradient the step writes itself. */
+/** The model's one loss as compile() was given it: a name or a function. */
+const singleLoss = (model: LayersModel): unknown => (Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss);
+
 function isMeanSquaredErrorHead(model: LayersModel, last: ChainLink, y: Tensor): boolean {
-  const loss = Array.isArray(model.loss) && model.loss.length === 1 ? model.loss[0] : model.loss;
   const outputs = last.kernel.read().shape[1];
-  return loss === 'meanSquaredError' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
+  return singleLoss(model) === 'meanSquaredError' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
 }
 
 /**
@@ -245,7 +259,9 @@ function modelHead(tf: Tf, model: LayersModel, last: ChainLink, kernels: WasmKer
 
 /** The step's outputs for tfjs-layers' fit loop: [loss, ...metrics]. */
 function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y: Tensor): TfModule.Scalar[] {
-  const kernels = new WasmKernels(tf, tf.backend() as unknown as Backend);
+  const backend = tf.backend() as unknown as Backend;
+  moveOntoHeap(backend, [x, y]);
+  const kernels = new WasmKernels(tf, backend);
   const gradients = new Map<LayerVariable, Tensor>();
   const owned: Tensor[] = [];
   try {
@@ -300,10 +316,17 @@ function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y:
     tf.dispose([...owned, ...gradients.values()]);  }
 }
 
-/** True when this batch can take the fused step: wasm, float32 matrices, no sample (class) weights. */
-function fitsFusedStep(tf: Tf, chain: ChainLink[], data: Tensor[]): boolean {
+/**
+ * True when this batch can take the fused step: wasm, float32 matrices, no sample (class)
+ * weights, every weight still trainable (tfjs skips one frozen after compile, and refuses to
+ * train none), no loss added to a layer.
+ */
+function fitsFusedStep(tf: Tf, model: LayersModel, chain: ChainLink[], data: Tensor[]): boolean {
   const [x, y, ...rest] = data;
   if (!x || !y || rest.some((weight) => weight != null) || tf.getBackend() !== WASM_BACKEND) return false;
+  const weights = model.collectedTrainableWeights;
+  if (weights.length === 0 || !weights.every((weight) => weight.read().trainable)) return false;
+  if (model.layers.some((layer) => layer.losses.length > 0)) return false;
   if (x.dtype !== 'float32' || y.dtype !== 'float32' || x.rank !== 2) return false;
   return x.shape[1] === (chain[0] as ChainLink).kernel.read().shape[0];
 }
@@ -316,8 +339,8 @@ export function installWasmDenseTraining(tf: Tf): void {
   const stockMakeTrainFunction = prototype.makeTrainFunction;
   prototype.makeTrainFunction = function makeTrainFunction(this: LayersModel): TrainFunction {
     const stock = stockMakeTrainFunction.call(this);
-    const chain = denseChain(this);
+    const chain = denseChain(tf, this);
     if (!chain) return stock;
-    return (data) => (fitsFusedStep(tf, chain, data) ? trainStep(tf, this, chain, data[0] as Tensor, data[1] as Tensor) : stock(data));
+    return (data) => (fitsFusedStep(tf, this, chain, data) ? trainStep(tf, this, chain, data[0] as Tensor, data[1] as Tensor) : stock(data));
   };
 }

@@ -16,7 +16,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
-import { asBatchOfOne } from './wasm-matrix';
+import { asBatchOfOne } from './wasm-heap';
 
 const KERNEL_NAME = 'KilnDense';
 /** The activations the fused product applies (XNNPACK clamps its output). */

@@ -14,6 +14,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, KernelConfig, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
 import { replaceWasmKernel } from './wasm-kernel-replacement';
+import { moveOntoHeap } from './wasm-heap';
 
 /** Element types the copies handle: each moves raw elements of one width. */
 const ELEMENT_VIEWS: Partial<Record<TfModule.DataType, Int32ArrayConstructor | Uint8ArrayConstructor>> = {
@@ -29,6 +30,7 @@ const ELEMENT_VIEWS: Partial<Record<TfModule.DataType, Int32ArrayConstructor | U
 function elementsOf(backend: WasmBackend, info: TensorInfo): Int32Array | Uint8Array {
   const View = ELEMENT_VIEWS[info.dtype];
   if (!View) throw new Error(`no heap view for ${info.dtype}`);
+  moveOntoHeap(backend, [info]);
   const heap = backend.typedArrayFromHeap(info);
   return new View(heap.buffer as ArrayBuffer, heap.byteOffset, heap.length);
 }
@@ -45,10 +47,11 @@ function copyRun(from: Int32Array | Uint8Array, start: number, to: Int32Array | 
 }
 
 /**
- * Allocates the output, then takes the views: an allocation can grow the wasm memory, which
- * detaches every view taken before it.
+ * Moves the inputs onto the heap, allocates the output, then takes the views: a move or an
+ * allocation can grow the wasm memory, which detaches every view taken before it.
  */
 function allocate(backend: WasmBackend, inputs: TensorInfo[], shape: number[], dtype: TfModule.DataType) {
+  moveOntoHeap(backend, inputs);
   const output = backend.makeOutput(shape, dtype);
   return { output, views: inputs.map((input) => elementsOf(backend, input)), out: elementsOf(backend, output) };
 }

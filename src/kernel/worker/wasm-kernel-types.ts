@@ -11,6 +11,8 @@ export type TensorInfo = NonNullable<KernelArgs['inputs'][string]>;
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use (not in tfjs' public typings). */
 export type WasmBackend = {
+  /** Looking a tensor up moves its data here from the backend that made it, if need be. */
+  dataIdMap: { get(dataId: object): unknown };
   makeOutput(shape: number[], dtype: TfModule.DataType): TensorInfo;
   /** A view of a tensor's elements on the wasm heap: detached when the heap grows. */
   typedArrayFromHeap(info: TensorInfo): TfModule.TypedArray;
