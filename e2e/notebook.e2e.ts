@@ -485,4 +485,37 @@ describe('two tabs', () => {
     expect(kiln.pageErrors).toEqual([]);
     expect(secondErrors).toEqual([]);
   });
+
+  it('keeps a rename made in another tab: the owning tab shows it and its next save keeps it', async () => {
+    kiln = await openKiln();
+    const { page: first, context } = kiln;
+    await waitForNotebook(first, DEMO_NAME);
+    await waitForMonaco(first);
+
+    // The second tab opens a notebook of its own, then renames the demo, which the first tab owns.
+    const second = await context.newPage();
+    await second.goto(first.url());
+    await waitForNotebook(second, DEMO_NAME);
+    await second.locator('[data-testid="new-notebook"]').click();
+    await waitForTitle(second, 'Untitled');
+    await clickSidebarAction(second, DEMO_NAME, 'Rename');
+    const renameInput = second.locator('[data-testid="notebook-list"] .rename-input');
+    await renameInput.fill('Penguins, renamed elsewhere');
+    await renameInput.press('Enter');
+
+    await waitForTitle(first, 'Penguins, renamed elsewhere');
+    await first.locator('[data-testid="add-code-cell"]').click();
+    await waitForMode(first, 'edit');
+    await typeText(first, '// edited after the rename');
+    await waitForSaved(first);
+
+    // What is stored: a fresh tab lists the new name, and the demo under it has the new cell.
+    const third = await context.newPage();
+    await third.goto(first.url());
+    expect((await waitForSidebarNames(third, (names) => names.length === 2)).sort()).toEqual(['Penguins, renamed elsewhere', 'Untitled']);
+    await sidebarItem(third, 'Penguins, renamed elsewhere').locator('.notebook-open').click();
+    await waitForTitle(third, 'Penguins, renamed elsewhere');
+    expect(await expectCellTexts(third, await cellTexts(first))).toContain('// edited after the rename');
+    expect(kiln.pageErrors).toEqual([]);
+  });
 });

@@ -37,7 +37,9 @@ type ChannelMessage =
   | { type: 'saved'; notebookId: NotebookId; revision: number }
   /** A read-only tab wants to take over: the owner writes what it has and steps down. */
   | { type: 'handover-request'; notebookId: NotebookId; requestId: string }
-  | { type: 'handed-over'; notebookId: NotebookId; requestId: string };
+  | { type: 'handed-over'; notebookId: NotebookId; requestId: string }
+  /** Another tab renamed a notebook it does not hold: the owner takes the name, so its saves keep it. */
+  | { type: 'renamed'; notebookId: NotebookId; name: string };
 
 export class NotebookSession {
   readonly store: Store<SessionState>;
@@ -65,6 +67,18 @@ export class NotebookSession {
     const session = new NotebookSession(notebook, revision, repository, { status: 'saved', at: notebook.updatedAt });
     await session.claim(false);
     return session;
+  }
+
+  /**
+   * Tells the tab that holds notebook `id` (if any) that it was renamed elsewhere. The owner
+   * writes the whole notebook, name included, so without this its next save would put the old
+   * name back.
+   */
+  static announceRename(id: NotebookId, name: string): void {
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(CHANNEL_NAME);
+    channel.postMessage({ type: 'renamed', notebookId: id, name } satisfies ChannelMessage);
+    channel.close();
   }
 
   /** A session that cannot persist (IndexedDB unavailable): edits live in memory and say so. */
@@ -179,10 +193,15 @@ export class NotebookSession {
     if (stored) this.store.set({ notebook: stored.notebook, revision: stored.revision, save });
   }
 
-  /** A read-only tab mirrors what the writing tab saves, so it never shows stale content. */
+  /**
+   * A read-only tab mirrors what the writing tab saves, so it never shows stale content; the
+   * writing tab takes renames made elsewhere (read-only tabs ignore edits, and get the name with
+   * the owner's next save).
+   */
   private async onChannelMessage(message: ChannelMessage): Promise<void> {
     if (message.notebookId !== this.id) return;
     if (message.type === 'handover-request') await this.handOver(message.requestId);
+    else if (message.type === 'renamed') this.edit({ type: 'rename', name: message.name });
     else if (message.type === 'saved' && this.isReadOnly && message.revision > this.store.get().revision) {
       await this.reloadFromStore(this.store.get().save);
     }

@@ -94,8 +94,12 @@ export class Workspace {
   rename(id: NotebookId, name: string): Promise<void> {
     return reportFailure('Renaming the notebook', async () => {
       const controller = appStore.get().controller;
-      if (controller?.session.id === id) controller.rename(name);
-      else await this.repository?.rename(id, name);
+      if (controller?.session.id === id) {
+        controller.rename(name);
+      } else if (this.repository) {
+        await this.repository.rename(id, name);
+        NotebookSession.announceRename(id, name.trim());
+      }
     });
   }
 
