@@ -42,13 +42,18 @@ export async function importRunsJson(repository: RunsRepository, file: File): Pr
 /**
  * The runs shown as MLflow's file store (`mlruns/`, see core/tracking/mlflow-export.ts) in a zip:
  * unzip it and run `mlflow ui --backend-store-uri ./mlruns`. Keys MLflow would refuse are renamed,
- * and the toast says which.
+ * and the toast says which. `onProgress` hears the fraction done (reading the points, then
+ * zipping, which yields to the page as it goes), ending at 1.
  */
-export async function exportRunsMlflowZip(repository: RunsRepository, runs: readonly Run[]): Promise<void> {
+export async function exportRunsMlflowZip(repository: RunsRepository, runs: readonly Run[], onProgress: (fraction: number) => void = () => undefined): Promise<void> {
   try {
+    onProgress(0);
     const [experiments, points] = await Promise.all([repository.experiments(), repository.points(runs.map((run) => run.id))]);
+    onProgress(MLFLOW_READ_SHARE);
     const { files, renamedKeys } = toMlflowFileStore({ experiments, runs, points });
-    downloadFile('kiln-mlruns.zip', await zipFiles(files, () => undefined), 'application/zip');
+    const zip = await zipFiles(files, (fraction) => onProgress(MLFLOW_READ_SHARE + (1 - MLFLOW_READ_SHARE) * fraction));
+    onProgress(1);
+    downloadFile('kiln-mlruns.zip', zip, 'application/zip');
     if (renamedKeys.length > 0) {
       const examples = renamedKeys.slice(0, 3).map((rename) => `${rename.from} → ${rename.to}`).join(', ');
       showToast({ tone: 'info', message: `${renamedKeys.length} key${renamedKeys.length === 1 ? '' : 's'} renamed for MLflow: ${examples}${renamedKeys.length > 3 ? '…' : ''}` }, 12_000);
@@ -57,3 +62,6 @@ export async function exportRunsMlflowZip(repository: RunsRepository, runs: read
     showToast({ tone: 'error', message: `Could not export the runs for MLflow: ${errorMessage(error)}` }, 12_000);
   }
 }
+
+/** The part of an MLflow export's progress that reading the runs' points stands for. */
+const MLFLOW_READ_SHARE = 0.3;

@@ -16,6 +16,8 @@ export function RunsView() {
   const experiments = useLiveQuery(() => repository?.experiments() ?? Promise.resolve([]), [repository]);
   const [experiment, setExperiment] = useState<string>('');
   const [query, setQuery] = useState('');
+  /** How far an MLflow export has got (0 to 1), or null when none is running. */
+  const [mlflowExport, setMlflowExport] = useState<number | null>(null);
   const [isStarredOnly, setIsStarredOnly] = useState(false);
   const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<ReadonlySet<RunId>>(new Set());
@@ -83,11 +85,14 @@ export function RunsView() {
             type="button"
             className="button"
             data-testid="export-runs-mlflow"
-            disabled={filtered.runs.length === 0}
-            onClick={() => void exportRunsMlflowZip(repository, filtered.runs)}
+            disabled={filtered.runs.length === 0 || mlflowExport !== null}
+            onClick={() => {
+              setMlflowExport(0);
+              void exportRunsMlflowZip(repository, filtered.runs, setMlflowExport).finally(() => setMlflowExport(null));
+            }}
             title="The runs shown in MLflow's mlruns/ file-store layout; unzip and run: mlflow ui --backend-store-uri ./mlruns"
           >
-            Export MLflow (zip)
+            {mlflowExport === null ? 'Export MLflow (zip)' : `Exporting… ${Math.round(mlflowExport * 100)}%`}
           </button>
           <button type="button" className="button" onClick={() => importInput.current?.click()}>Import JSON</button>
           <input
