@@ -2,7 +2,7 @@
  * The model registry end to end: two fits registered as v1 and v2 of one model, promoted in turn
  * (the promotion shows candidate against production), rolled back in one click (the history says
  * so), and exported as a .zip that is unpacked here and checked. A run without a model is refused
- * with what to do.
+ * with what to do, and so is deleting a registered run.
  */
 import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, type KilnSession } from './support/kiln';
 import { openEmptyNotebook, runCode, waitForCellRun } from './support/kernel-page';
-import { cellAt } from './support/notebook-page';
+import { cellAt, waitForToast } from './support/notebook-page';
 
 let kiln: KilnSession | undefined;
 
@@ -129,5 +129,19 @@ bare.end()`);
     const record = page.locator('[data-testid="run-record"]').filter({ hasText: /no-model/ });
     await record.locator('[data-testid="export-run"]').click();
     expect(await record.locator('[data-testid="export-error"]').innerText()).toMatch(/saved no model.*run\.logModel\(model\)/);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
+    // Deleting a registered run (with one that is not) is refused, naming the version, and
+    // nothing is deleted: the registry exports each version's model from its run.
+    await page.selectOption('[data-testid="experiment-select"]', '');
+    const allRows = page.locator('[data-testid="run-row"]');
+    const rowCount = await allRows.count();
+    await fits.nth(1).locator('[data-testid="run-select"]').check();
+    await allRows.filter({ hasText: /no-model/ }).locator('[data-testid="run-select"]').check();
+    await page.click('[data-testid="delete-runs"]');
+    expect(await waitForToast(page, /Nothing was deleted/)).toMatch(new RegExp(`registered as ${MODEL} v1`));
+    await page.waitForTimeout(300);
+    expect(await allRows.count()).toBe(rowCount);
+    expect(kiln.pageErrors).toEqual([]);
   }, 240_000);
 });
