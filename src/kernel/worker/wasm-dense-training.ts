@@ -70,18 +70,26 @@ type LayersModel = {
 /** One Dense layer of the chain, in the order the input flows through them. */
 type ChainLink = { layer: DenseLayer; kernel: LayerVariable; bias: LayerVariable | null };
 
-/** The model's Dense layers from input to output, or null when the fused step does not apply. */
-function denseChain(tf: Tf, model: LayersModel): ChainLink[] | null {
+/**
+ * True when the model has one matrix input, one output and one of tfjs' own losses, and trains
+ * with an optimizer that leaves computeGradients and minimize as tfjs has them.
+ */
+function hasStockObjective(tf: Tf, model: LayersModel): boolean {
   // A Sequential delegates training to the LayersModel inside it, which is what gets here.
-  if (!Array.isArray(model.lossFunctions) || model.inputs.length !== 1 || model.outputs.length !== 1 || model.lossFunctions.length !== 1) return null;
+  if (!Array.isArray(model.lossFunctions) || model.lossFunctions.length !== 1) return false;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.inputs[0]?.shape.length !== 2) return false;
   // A loss function of the user's own may read the weights too, and its gradient would then
   // reach them other than through the prediction: only tfjs' losses, named, are taken.
-  if (typeof singleLoss(model) !== 'string') return null;
+  if (typeof singleLoss(model) !== 'string') return false;
   // An optimizer that changes computeGradients or minimize (clipping, say) expects to be asked.
   const optimizer = model.optimizer_ as unknown as Record<'computeGradients' | 'minimize', unknown>;
   const stock = tf.Optimizer.prototype as unknown as Record<'computeGradients' | 'minimize', unknown>;
-  if (optimizer.computeGradients !== stock.computeGradients || optimizer.minimize !== stock.minimize) return null;
-  if (model.inputs[0]?.shape.length !== 2) return null;
+  return optimizer.computeGradients === stock.computeGradients && optimizer.minimize === stock.minimize;
+}
+
+/** The model's Dense layers from input to output, or null when the fused step does not apply. */
+function denseChain(tf: Tf, model: LayersModel): ChainLink[] | null {
+  if (!hasStockObjective(tf, model)) return null;
   const [input, ...layers] = model.layers;
   if (!input || input.getClassName() !== 'InputLayer' || layers.length === 0) return null;
   const chain: ChainLink[] = [];
