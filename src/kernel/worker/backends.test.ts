@@ -81,12 +81,20 @@ describe('setUpBackend (real tfjs in Node: CPU and WASM work, WebGL and WebGPU d
     expect(['cpu', 'wasm']).toContain(setup.backend);
   });
 
-  it('measures a positive, finite training speed within its budget', async () => {
+  it('measures a positive, finite training speed within its budget, and leaves nothing behind', async () => {
     await tf.setBackend('cpu');
+    const tensors = tf.memory().numTensors;
+    // tfjs numbers unnamed layers with a global counter (dense_Dense1, dense_Dense2…).
+    const denseNumber = () => Number(/\d+$/.exec(tf.layers.dense({ units: 1 }).name)?.[0]);
+    const numberBefore = denseNumber();
     const start = performance.now();
     const speed = await measureTrainingSpeed(tf, 50);
     expect(Number.isFinite(speed) && speed > 0).toBe(true);
     expect(performance.now() - start).toBeLessThan(2000);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Object.keys(tf.engine().registeredVariables).filter((name) => name.startsWith('kiln_backend_benchmark'))).toEqual([]);
+    // Its layers have names of their own, so the user's layers are numbered as if it never ran.
+    expect(denseNumber()).toBe(numberBefore + 1);
   });
 });
 
