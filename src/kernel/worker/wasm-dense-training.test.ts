@@ -44,6 +44,19 @@ function regression(layerOptions: Partial<Parameters<typeof tf.layers.dense>[0]>
   return model;
 }
 
+/** tanh and sigmoid hidden layers (their gradients come from their outputs), a linear output. */
+function smooth(): tf.LayersModel {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [5], units: 6, activation: 'tanh', kernelInitializer: seeded(7), biasInitializer: tf.initializers.constant({ value: 0.2 }) }),
+      tf.layers.dense({ units: 5, activation: 'sigmoid', kernelInitializer: seeded(8) }),
+      tf.layers.dense({ units: 2, kernelInitializer: seeded(9) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.2), loss: 'meanSquaredError' });
+  return model;
+}
+
 /** A functional model with a softmax output, trained with Adam on cross-entropy. */
 function classifier(): tf.LayersModel {
   const input = tf.input({ shape: [5] });
@@ -78,12 +91,13 @@ function expectClose(actual: number[] | undefined, expected: number[] | undefine
   });
 }
 
-/** Runs `check` on wasm with each model the fused step takes (regression, classifier) and its data. */
+/** Runs `check` on wasm with each model the fused step takes (regressions, classifier) and its data. */
 async function withEachFusedModel(check: (model: tf.LayersModel, xs: tf.Tensor, target: tf.Tensor) => Promise<void>): Promise<void> {
   await tf.setBackend('wasm');
   const { xs, ys, labels } = data();
   for (const [build, target] of [
     [regression, ys],
+    [smooth, ys],
     [classifier, labels],
   ] as const) {
     const model = build();
@@ -108,6 +122,13 @@ describe('installWasmDenseTraining', () => {
     expectClose(wasm.weights, cpu.weights);
     expectClose(wasm.history['loss'], cpu.history['loss']);
     expectClose(wasm.history['mae'], cpu.history['mae']);
+  });
+
+  it('trains tanh and sigmoid hidden layers as tfjs does', async () => {
+    const cpu = await trainOn('cpu', smooth, 'ys');
+    const wasm = await trainOn('wasm', smooth, 'ys');
+    expectClose(wasm.weights, cpu.weights);
+    expectClose(wasm.history['loss'], cpu.history['loss']);
   });
 
   it('trains a softmax classifier (functional model, Adam, accuracy) as tfjs does', async () => {

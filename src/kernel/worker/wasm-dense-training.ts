@@ -7,10 +7,10 @@
  * are as large as the arithmetic. Most notebook models that train on tabular data are exactly
  * such chains of Dense layers, and their gradients are known in closed form.
  *
- * For a model that is one chain of Dense layers (relu or linear between them, any activation on
- * the last), a step here runs every product, bias gradients included, with the wasm backend's
- * own XNNPACK kernel, called directly rather than through the engine, and each relu mask in one
- * loop on the wasm heap. A linear output trained on mean squared error gets its loss and gradient
+ * For a model that is one chain of Dense layers (relu, linear, sigmoid or tanh between them, any
+ * activation on the last), a step here runs every product, bias gradients included, with the
+ * wasm backend's own XNNPACK kernel, called directly rather than through the engine, and each
+ * activation's gradient in one loop on the wasm heap. A linear output trained on mean squared error gets its loss and gradient
  * in one loop too; any other head goes through tfjs' ops and a small tape (the last activation,
  * the model's own loss function), and metrics always use the model's own functions, so every
  * loss and metric keeps tfjs' meaning. The gradients then go to the model's own optimizer
@@ -28,8 +28,9 @@ import { asBatchOfOne, moveOntoHeap } from './wasm-heap';
 
 /** Marks tfjs-layers' LayersModel prototype once the fused step is routed. */
 const FUSED = Symbol('kiln.fusedDenseTraining');
-/** Activations between layers whose gradient the fused step applies itself. */
-const HIDDEN_ACTIVATIONS = new Set(['relu', 'linear']);
+/** Activations between layers whose gradient the fused step applies itself (from their output). */
+const HIDDEN_ACTIVATIONS = new Set(['relu', 'linear', 'sigmoid', 'tanh']);
+type HiddenActivation = 'relu' | 'linear' | 'sigmoid' | 'tanh';
 
 type Variable = TfModule.Variable;
 type Tensor = TfModule.Tensor;
@@ -124,11 +125,22 @@ class WasmKernels {
     private readonly backend: Backend,
   ) {}
 
-  /** activation(a · b + bias) for matrices a [m, k] and b [k, n]: XNNPACK, no transposed operand. */
-  product(a: TensorInfo, b: TensorInfo, options: { bias?: TensorInfo | null; activation?: 'relu' | 'linear' } = {}): TensorInfo {
+  /**
+   * activation(a · b + bias) for matrices a [m, k] and b [k, n]: XNNPACK, no transposed operand;
+   * wasm's product applies relu (as a clamp) and sigmoid itself.
+   */
+  product(a: TensorInfo, b: TensorInfo, options: { bias?: TensorInfo | null; activation?: 'relu' | 'linear' | 'sigmoid' } = {}): TensorInfo {
     const { bias = null, activation = 'linear' } = options;
     const out = this.run('_FusedMatMul', { a: asBatchOfOne(a), b: asBatchOfOne(b), ...(bias ? { bias } : {}) }, { transposeA: false, transposeB: false, activation });
     return this.keep({ dataId: out.dataId, dtype: 'float32', shape: [a.shape[0] as number, b.shape[1] as number] });
+  }
+
+  /** tanh of a temporary, which it replaces (freed at once). */
+  tanh(temporary: TensorInfo): TensorInfo {
+    const out = this.keep(this.run('Tanh', { x: temporary }, {}));
+    this.temporaries.delete(temporary.dataId);
+    this.backend.disposeData(temporary.dataId);
+    return out;
   }
 
   /** The transpose of a matrix; a row or column vector is only reshaped (same elements, same order). */
@@ -200,6 +212,32 @@ function maskByRelu(gradientT: Int32Array, output: Int32Array, features: number)
     const row = feature * batch;
     for (let sample = 0; sample < batch; sample++) {
       gradientT[row + sample] = (gradientT[row + sample] as number) & -((output[sample * features + feature] as number) > 0);
+    }
+  }
+}
+
+/** The activation of a hidden layer of the chain (denseChain checked it is one of these). */
+const hiddenActivation = (layer: DenseLayer): HiddenActivation => layer.activation.getClassName() as HiddenActivation;
+
+/**
+ * Multiplies a transposed gradient ([features, batch]) by the derivative of the activation that
+ * made `output` ([batch, features]), written from the output as tfjs' own gradients are: relu's
+ * mask, sigmoid's y·(1 − y), tanh's 1 − y².
+ */
+function throughActivation(activation: HiddenActivation, kernels: WasmKernels, gradientT: TensorInfo, output: TensorInfo): void {
+  const features = output.shape[1] as number;
+  if (activation === 'relu') maskByRelu(kernels.bits(gradientT), kernels.bits(output), features);
+  else if (activation === 'sigmoid') scaleByDerivative(kernels.view(gradientT), kernels.view(output), features, (y) => y * (1 - y));
+  else if (activation === 'tanh') scaleByDerivative(kernels.view(gradientT), kernels.view(output), features, (y) => 1 - y * y);
+}
+
+/** gradientT[feature, sample] ×= derivative(output[sample, feature]). */
+function scaleByDerivative(gradientT: Float32Array, output: Float32Array, features: number, derivative: (y: number) => number): void {
+  const batch = output.length / features;
+  for (let feature = 0; feature < features; feature++) {
+    const row = feature * batch;
+    for (let sample = 0; sample < batch; sample++) {
+      gradientT[row + sample] = (gradientT[row + sample] as number) * derivative(output[sample * features + feature] as number);
     }
   }
 }
@@ -279,8 +317,9 @@ function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y:
     let preActivation: TensorInfo = x;
     chain.forEach(({ layer, kernel, bias }, i) => {
       const isLast = i === chain.length - 1;
-      const activation = isLast ? 'linear' : (layer.activation.getClassName() as 'relu' | 'linear');
-      const out = kernels.product(inputs[i] as TensorInfo, kernel.read(), { bias: bias?.read(), activation });
+      const activation = isLast ? 'linear' : hiddenActivation(layer);
+      const product = kernels.product(inputs[i] as TensorInfo, kernel.read(), { bias: bias?.read(), activation: activation === 'tanh' ? 'linear' : activation });
+      const out = activation === 'tanh' ? kernels.tanh(product) : product;
       if (isLast) preActivation = out;
       else inputs.push(out);
     });
@@ -304,13 +343,13 @@ function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y:
       const input = inputs[i] as TensorInfo;
       const weights = kernel.read();
       const kernelGradient = kernels.transpose(kernels.product(gradientT, input));
+      const biasGradient = bias ? kernels.product(gradientT, ones) : null;
       const inputGradientT = i > 0 ? kernels.product(weights, gradientT) : null;
-      // Views only now: every allocation of this layer is done.
-      if (bias) gradients.set(bias, kernels.toTensor(kernels.product(gradientT, ones), bias.read().shape));
-      if (inputGradientT && (chain[i - 1] as ChainLink).layer.activation.getClassName() === 'relu') {
-        maskByRelu(kernels.bits(inputGradientT), kernels.bits(input), input.shape[1] as number);
-      }
+      // Through the activation of the layer before, from its output (views only now: every
+      // allocation of this layer is done).
+      if (inputGradientT) throughActivation(hiddenActivation((chain[i - 1] as ChainLink).layer), kernels, inputGradientT, input);
       gradients.set(kernel, kernels.toTensor(kernelGradient, weights.shape));
+      if (bias && biasGradient) gradients.set(bias, kernels.toTensor(biasGradient, bias.read().shape));
       if (inputGradientT) gradientT = inputGradientT;
     }
 
