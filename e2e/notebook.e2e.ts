@@ -492,14 +492,22 @@ describe('two tabs', () => {
     await waitForNotebook(first, DEMO_NAME);
     await waitForMonaco(first);
 
-    // The second tab opens a notebook of its own, then renames the demo, which the first tab owns.
+    // The second tab, where the demo is open read-only, renames it: the writing tab takes the name.
     const second = await context.newPage();
     await second.goto(first.url());
     await waitForNotebook(second, DEMO_NAME);
+    await second.locator('[data-testid="read-only-banner"]').waitFor({ state: 'visible' });
+    const renameInput = second.locator('[data-testid="notebook-list"] .rename-input');
+    await clickSidebarAction(second, DEMO_NAME, 'Rename');
+    await renameInput.fill('Penguins, renamed read-only');
+    await renameInput.press('Enter');
+    await waitForTitle(first, 'Penguins, renamed read-only');
+    await waitForTitle(second, 'Penguins, renamed read-only');
+
+    // Then it opens a notebook of its own and renames the demo again, now not open there.
     await second.locator('[data-testid="new-notebook"]').click();
     await waitForTitle(second, 'Untitled');
-    await clickSidebarAction(second, DEMO_NAME, 'Rename');
-    const renameInput = second.locator('[data-testid="notebook-list"] .rename-input');
+    await clickSidebarAction(second, 'Penguins, renamed read-only', 'Rename');
     await renameInput.fill('Penguins, renamed elsewhere');
     await renameInput.press('Enter');
 
