@@ -165,10 +165,6 @@ export class NotebookController {
     this.session.edit(cellId ? { type: 'clear-outputs', cellId } : { type: 'clear-outputs' });
   }
 
-  rename(name: string): void {
-    if (name.trim()) this.session.edit({ type: 'rename', name: name.trim() });
-  }
-
   /** Shift+Enter, Ctrl+Enter and Alt+Enter: run (or render) the cell, then move as Jupyter does. */
   async runCell(cellId: CellId, mode: RunMode): Promise<void> {
     const index = this.indexOf(cellId);

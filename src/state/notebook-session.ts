@@ -38,7 +38,7 @@ type ChannelMessage =
   /** A read-only tab wants to take over: the owner writes what it has and steps down. */
   | { type: 'handover-request'; notebookId: NotebookId; requestId: string }
   | { type: 'handed-over'; notebookId: NotebookId; requestId: string }
-  /** Another tab renamed a notebook it does not hold: the owner takes the name, so its saves keep it. */
+  /** A tab renamed the notebook in the database: every tab that has it open shows the new name. */
   | { type: 'renamed'; notebookId: NotebookId; name: string };
 
 export class NotebookSession {
@@ -69,11 +69,7 @@ export class NotebookSession {
     return session;
   }
 
-  /**
-   * Tells the tab that holds notebook `id` (if any) that it was renamed elsewhere. The owner
-   * writes the whole notebook, name included, so without this its next save would put the old
-   * name back.
-   */
+  /** Tells every tab that has notebook `id` open (this one included) its new, stored name. */
   static announceRename(id: NotebookId, name: string): void {
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel(CHANNEL_NAME);
@@ -96,6 +92,28 @@ export class NotebookSession {
 
   get isReadOnly(): boolean {
     return this.store.get().save.status === 'read-only';
+  }
+
+  /**
+   * Renames the notebook, whether this tab writes it or has it read-only: shown here at once,
+   * written to the database (saves never change a stored name), announced to the other tabs.
+   */
+  async rename(name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed || this.disposed) return;
+    this.takeName(trimmed);
+    if (!this.repository) return;
+    await this.repository.rename(this.id, trimmed);
+    NotebookSession.announceRename(this.id, trimmed);
+  }
+
+  /** Shows `name` as the notebook's, read-only or not; a writing tab also saves it (memory-only ones keep it). */
+  private takeName(name: string): void {
+    const current = this.notebook;
+    if (current.name === name || this.disposed) return;
+    const next = applyEdit(current, { type: 'rename', name }, { now: Date.now() });
+    if (this.isReadOnly) this.store.set({ notebook: next });
+    else this.replaceNotebook(next);
   }
 
   /** Applies a document edit and schedules its save. Read-only sessions ignore edits. */
@@ -153,14 +171,20 @@ export class NotebookSession {
     this.channel?.postMessage({ type: 'handed-over', notebookId: this.id, requestId } satisfies ChannelMessage);
   }
 
-  /** Writes pending edits now (page hide, switching notebooks). */
+  /**
+   * Writes pending edits now (page hide, switching notebooks, a handover), including edits made
+   * while it waits for a save already running.
+   */
   async flush(): Promise<void> {
-    if (this.saveTimer !== undefined) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      await this.save();
+    while (this.saveTimer !== undefined || this.saving) {
+      if (this.saveTimer !== undefined) {
+        clearTimeout(this.saveTimer);
+        this.saveTimer = undefined;
+        await this.save();
+      } else {
+        await this.saving;
+      }
     }
-    await this.saving;
   }
 
   async dispose(): Promise<void> {
@@ -194,14 +218,13 @@ export class NotebookSession {
   }
 
   /**
-   * A read-only tab mirrors what the writing tab saves, so it never shows stale content; the
-   * writing tab takes renames made elsewhere (read-only tabs ignore edits, and get the name with
-   * the owner's next save).
+   * A read-only tab mirrors what the writing tab saves, so it never shows stale content; every
+   * tab shows a rename made in another.
    */
   private async onChannelMessage(message: ChannelMessage): Promise<void> {
     if (message.notebookId !== this.id) return;
     if (message.type === 'handover-request') await this.handOver(message.requestId);
-    else if (message.type === 'renamed') this.edit({ type: 'rename', name: message.name });
+    else if (message.type === 'renamed') this.takeName(message.name);
     else if (message.type === 'saved' && this.isReadOnly && message.revision > this.store.get().revision) {
       await this.reloadFromStore(this.store.get().save);
     }

@@ -94,10 +94,8 @@ export class Workspace {
   rename(id: NotebookId, name: string): Promise<void> {
     return reportFailure('Renaming the notebook', async () => {
       const controller = appStore.get().controller;
-      // The tab that writes the notebook renames it as an edit; any other (one where it is
-      // open read-only, or not open at all) writes the name and tells the writer.
-      if (controller?.session.id === id && !controller.session.isReadOnly) {
-        controller.rename(name);
+      if (controller?.session.id === id) {
+        await controller.session.rename(name);
       } else if (this.repository) {
         await this.repository.rename(id, name);
         NotebookSession.announceRename(id, name.trim());

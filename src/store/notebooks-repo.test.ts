@@ -69,22 +69,32 @@ describe('saving and reading', () => {
   it('counts up one revision per save when the caller has the current revision', async () => {
     const first = notebook('Counting', 1000);
     await repository.save(first);
-    expect(await repository.save({ ...first, name: 'Counting 2' }, 1)).toEqual({ saved: true, revision: 2 });
-    expect(await repository.save({ ...first, name: 'Counting 3' }, 2)).toEqual({ saved: true, revision: 3 });
-    expect((await repository.get(first.id))?.notebook.name).toBe('Counting 3');
+    expect(await repository.save({ ...first, cells: [createCell('code', 'second')] }, 1)).toEqual({ saved: true, revision: 2 });
+    expect(await repository.save({ ...first, cells: [createCell('code', 'third')] }, 2)).toEqual({ saved: true, revision: 3 });
+    expect((await repository.get(first.id))?.notebook.cells.map((cell) => cell.source)).toEqual(['third']);
+  });
+
+  it('keeps the stored name when it saves: a name changes only through rename, whoever saves after', async () => {
+    const base = notebook('Before', 1000);
+    await repository.save(base);
+    await repository.rename(base.id, 'Renamed in another tab');
+    // The tab that writes the notebook still has the old name in memory.
+    expect(await repository.save({ ...base, cells: [createCell('code', 'typed')] }, 1)).toEqual({ saved: true, revision: 2 });
+    const stored = (await repository.get(base.id))?.notebook;
+    expect([stored?.name, stored?.cells.map((cell) => cell.source)]).toEqual(['Renamed in another tab', ['typed']]);
   });
 
   it('refuses a save based on a stale revision and leaves the newer copy untouched', async () => {
     const base = notebook('Shared', 1000);
     await repository.save(base);
-    await repository.save({ ...base, name: 'Written by the other tab', updatedAt: 2000 }, 1);
+    const otherTabs = [createCell('code', 'written by the other tab')];
+    await repository.save({ ...base, cells: otherTabs, updatedAt: 2000 }, 1);
 
     const stale = { ...base, cells: [createCell('code', 'stale edit')], updatedAt: 3000 };
     expect(await repository.save(stale, 1)).toEqual({ saved: false, storedRevision: 2 });
     const stored = await repository.get(base.id);
     expect(stored?.revision).toBe(2);
-    expect(stored?.notebook.name).toBe('Written by the other tab');
-    expect(stored?.notebook.cells).toEqual(base.cells);
+    expect(stored?.notebook.cells).toEqual(otherTabs);
   });
 
   it('writes the sidebar row and the cells together, or neither', async () => {
@@ -115,11 +125,11 @@ describe('when storage is full', () => {
     const base = notebook('Recovers', 1000);
     await repository.save(base);
     failWritesWithQuota();
-    await expect(repository.save({ ...base, name: 'Attempt' }, 1)).rejects.toMatchObject({ code: 'storage-quota' });
+    await expect(repository.save({ ...base, cells: [createCell('code', 'attempt')] }, 1)).rejects.toMatchObject({ code: 'storage-quota' });
 
     vi.restoreAllMocks();
-    expect(await repository.save({ ...base, name: 'After cleanup' }, 1)).toEqual({ saved: true, revision: 2 });
-    expect((await repository.get(base.id))?.notebook.name).toBe('After cleanup');
+    expect(await repository.save({ ...base, cells: [createCell('code', 'after cleanup')] }, 1)).toEqual({ saved: true, revision: 2 });
+    expect((await repository.get(base.id))?.notebook.cells.map((cell) => cell.source)).toEqual(['after cleanup']);
   });
 
   it('reports renames, moves to the trash, restores and settings that fail with the same specific error', async () => {
@@ -198,10 +208,11 @@ describe('the trash', () => {
   it('keeps a notebook in the trash when a tab that still has it open saves it', async () => {
     const [open] = await saved(notebook('Open elsewhere', 1000));
     await repository.trash(open!.id);
-    expect(await repository.save({ ...open!, name: 'Edited while binned' }, 1)).toEqual({ saved: true, revision: 2 });
+    expect(await repository.save({ ...open!, cells: [createCell('code', 'edited while binned')] }, 1)).toEqual({ saved: true, revision: 2 });
     expect(await names()).toEqual([]);
     await repository.restore(open!.id);
-    expect(await names()).toEqual(['Edited while binned']);
+    expect(await names()).toEqual(['Open elsewhere']);
+    expect((await repository.get(open!.id))?.notebook.cells.map((cell) => cell.source)).toEqual(['edited while binned']);
   });
 
   it('empties only what has been in the trash longer than asked, cells included', async () => {

@@ -42,6 +42,8 @@ export class NotebooksRepository {
   /**
    * Writes the whole notebook. With `expectedRevision`, refuses (returns the stored revision) when
    * another tab wrote it since we read it, so a stale tab cannot silently overwrite newer edits.
+   * Once stored, its name changes only through rename(): a tab's save never puts back a name
+   * another tab changed meanwhile (renames do not bump the revision).
    */
   async save(notebook: Notebook, expectedRevision?: number): Promise<{ saved: true; revision: number } | { saved: false; storedRevision: number }> {
     return this.write(`saving "${notebook.name}" failed`, () =>
@@ -53,7 +55,7 @@ export class NotebooksRepository {
         const revision = (existing?.revision ?? 0) + 1;
         await this.db.notebooks.put({
           id: notebook.id,
-          name: notebook.name,
+          name: existing?.name ?? notebook.name,
           language: notebook.language,
           createdAt: notebook.createdAt,
           updatedAt: notebook.updatedAt,

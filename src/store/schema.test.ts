@@ -55,11 +55,11 @@ describe('a schema version 1 database opened by today\'s schema', () => {
     expect(await repository.wasDemoSeeded()).toBe(true);
 
     // The filled-in revision takes part in conflict detection like any other.
-    expect(await repository.save({ ...stored!.notebook, name: 'Edited after upgrade' }, 1)).toEqual({ saved: true, revision: 2 });
+    expect(await repository.save({ ...stored!.notebook, cells: [...stored!.notebook.cells].reverse() }, 1)).toEqual({ saved: true, revision: 2 });
     // The new deletedAt index covers the old records: trashing and emptying the trash find them.
     await repository.trash(analysis!.id as NotebookId);
     expect(await repository.emptyTrash(0)).toBe(1);
-    expect((await repository.list()).map((summary) => summary.name)).toEqual(['Edited after upgrade']);
+    expect((await repository.list()).map((summary) => summary.name)).toEqual(['Imported from Jupyter']);
   });
 
   it('upgrades an empty version 1 database', async () => {

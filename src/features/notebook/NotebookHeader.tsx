@@ -23,7 +23,7 @@ export function NotebookHeader({ controller }: { controller: NotebookController 
           data-testid="notebook-title"
           defaultValue={name}
           readOnly={isReadOnly}
-          onBlur={(event) => event.target.value !== name && controller.rename(event.target.value)}
+          onBlur={(event) => event.target.value !== name && void workspace.rename(controller.session.id, event.target.value)}
           onKeyDown={(event) => {
             if (event.key === 'Enter') event.currentTarget.blur();
             if (event.key === 'Escape') {
