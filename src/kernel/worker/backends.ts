@@ -364,22 +364,29 @@ const MAX_STEPS = 200;
  * the user's first layers are still numbered from 1.
  */
 export async function measureTrainingSpeed(tf: Tf, budgetMs: number): Promise<number> {
-  const xs = tf.randomNormal([BATCH_SIZE, FEATURES]);
-  const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH_SIZE], 0, CLASSES, 'int32'), CLASSES));
-  const model = tf.sequential({
-    name: 'kiln_backend_benchmark',
-    layers: [
-      tf.layers.dense({ name: 'kiln_backend_benchmark_hidden', inputShape: [FEATURES], units: HIDDEN_UNITS, activation: 'relu' }),
-      tf.layers.dense({ name: 'kiln_backend_benchmark_output', units: CLASSES, activation: 'softmax' }),
-    ],
-  });
-  const optimizer = tf.train.sgd(0.01);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
-  // trainOnBatch reads the loss back, waiting for the GPU as model.fit does, so the clock sees real work.
-  const step = async (): Promise<void> => {
-    await model.trainOnBatch(xs, ys);
+  const made: { dispose(): void }[] = [];
+  const keep = <T extends { dispose(): void }>(disposable: T): T => {
+    made.push(disposable);
+    return disposable;
   };
   try {
+    const xs = keep(tf.randomNormal([BATCH_SIZE, FEATURES]));
+    const ys = keep(tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH_SIZE], 0, CLASSES, 'int32'), CLASSES)));
+    const model = keep(
+      tf.sequential({
+        name: 'kiln_backend_benchmark',
+        layers: [
+          tf.layers.dense({ name: 'kiln_backend_benchmark_hidden', inputShape: [FEATURES], units: HIDDEN_UNITS, activation: 'relu' }),
+          tf.layers.dense({ name: 'kiln_backend_benchmark_output', units: CLASSES, activation: 'softmax' }),
+        ],
+      }),
+    );
+    const optimizer = keep(tf.train.sgd(0.01));
+    model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+    // trainOnBatch reads the loss back, waiting for the GPU as model.fit does, so the clock sees real work.
+    const step = async (): Promise<void> => {
+      await model.trainOnBatch(xs, ys);
+    };
     await step(); // warm-up: compiles shaders / kernels, excluded from the measurement
     const start = performance.now();
     let steps = 0;
@@ -390,9 +397,7 @@ export async function measureTrainingSpeed(tf: Tf, budgetMs: number): Promise<nu
     const seconds = (performance.now() - start) / 1000;
     return (steps * BATCH_SIZE) / Math.max(seconds, 1e-6);
   } finally {
-    model.dispose();
-    optimizer.dispose();
-    tf.dispose([xs, ys]);
+    for (const disposable of made.reverse()) disposable.dispose();
   }
 }
 

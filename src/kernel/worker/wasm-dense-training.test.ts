@@ -5,6 +5,7 @@ import { installWasmDense } from './wasm-dense';
 import { installWasmFusedAdam } from './wasm-adam';
 import { installWasmTransposedMatMul } from './wasm-matmul';
 import { startWasmInNode } from './__harness__/wasm-in-node';
+import { measureTrainingSpeed } from './backends';
 
 beforeAll(() =>
   startWasmInNode((tfModule) => {
@@ -19,12 +20,13 @@ const seeded = (seed: number) => tf.initializers.glorotNormal({ seed });
 /** Kernels that only tfjs' own (taped) training of a Dense layer runs on wasm. */
 const TAPED_DENSE_KERNELS = ['KilnDense', 'BatchMatMul', '_FusedMatMul'];
 
-/** Deterministic data: 64 rows of 5 features, two smooth targets and a 3-class label. */
+/** Deterministic data: 64 rows of 5 features, two smooth targets, 3-class labels (float32, and int32 as tf.oneHot gives them). */
 function data() {
   return {
     xs: tf.tensor2d(Array.from({ length: 64 * 5 }, (_, i) => Math.sin(i * 0.37)), [64, 5]),
     ys: tf.tensor2d(Array.from({ length: 64 * 2 }, (_, i) => Math.cos(i * 0.21)), [64, 2]),
     labels: tf.tensor2d(Array.from({ length: 64 * 3 }, (_, i) => (Math.floor(i / 3) * 7) % 3 === i % 3 ? 1 : 0), [64, 3]),
+    oneHotLabels: tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => (i * 7) % 3), 'int32'), 3),
   };
 }
 type Data = ReturnType<typeof data>;
@@ -94,17 +96,18 @@ function expectClose(actual: number[] | undefined, expected: number[] | undefine
 /** Runs `check` on wasm with each model the fused step takes (regressions, classifier) and its data. */
 async function withEachFusedModel(check: (model: tf.LayersModel, xs: tf.Tensor, target: tf.Tensor) => Promise<void>): Promise<void> {
   await tf.setBackend('wasm');
-  const { xs, ys, labels } = data();
+  const { xs, ys, labels, oneHotLabels } = data();
   for (const [build, target] of [
     [regression, ys],
     [smooth, ys],
     [classifier, labels],
+    [classifier, oneHotLabels],
   ] as const) {
     const model = build();
     await check(model, xs, target);
     model.dispose();
   }
-  tf.dispose([xs, ys, labels]);
+  tf.dispose([xs, ys, labels, oneHotLabels]);
 }
 
 /** The kernels the engine ran for one training step of `model`. */
@@ -137,6 +140,13 @@ describe('installWasmDenseTraining', () => {
     expectClose(wasm.weights, cpu.weights);
     expectClose(wasm.history['loss'], cpu.history['loss']);
     expect(wasm.history['acc']).toEqual(cpu.history['acc']);
+  });
+
+  it('takes int32 one-hot labels (what tf.oneHot gives) as tfjs does', async () => {
+    const cpu = await trainOn('cpu', classifier, 'oneHotLabels');
+    const wasm = await trainOn('wasm', classifier, 'oneHotLabels');
+    expectClose(wasm.weights, cpu.weights);
+    expectClose(wasm.history['loss'], cpu.history['loss']);
   });
 
   it('runs a step without a gradient tape over the layers: none of their products go through the engine', async () => {
@@ -192,6 +202,16 @@ describe('installWasmDenseTraining', () => {
     await tf.setBackend('wasm');
     tf.dispose([xs, ys]);
     [withDropout, withRegularizer, withAddedLoss, withOwnLoss, withOwnOptimizer, withFrozenLayer, plain, onCpu].forEach((model) => model.dispose());
+  });
+
+  it('is what the backend benchmark measures on wasm, so the automatic choice counts it', async () => {
+    await tf.setBackend('wasm');
+    const profile = await tf.profile(async () => {
+      await measureTrainingSpeed(tf, 20);
+    });
+    const kernels = profile.kernels.map((kernel) => kernel.name);
+    expect(kernels.length).toBeGreaterThan(0);
+    expect(kernels.filter((name) => TAPED_DENSE_KERNELS.includes(name))).toEqual([]);
   });
 
   it('frees everything a step allocates, over repeated fits', async () => {

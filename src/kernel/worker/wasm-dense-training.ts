@@ -258,7 +258,7 @@ const singleLoss = (model: LayersModel): unknown => (Array.isArray(model.loss) &
 
 function isMeanSquaredErrorHead(model: LayersModel, last: ChainLink, y: Tensor): boolean {
   const outputs = last.kernel.read().shape[1];
-  return singleLoss(model) === 'meanSquaredError' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
+  return singleLoss(model) === 'meanSquaredError' && y.dtype === 'float32' && last.layer.activation.getClassName() === 'linear' && y.rank === 2 && y.shape[1] === outputs;
 }
 
 /**
@@ -364,8 +364,8 @@ function trainStep(tf: Tf, model: LayersModel, chain: ChainLink[], x: Tensor, y:
 }
 
 /**
- * True when this batch can take the fused step: wasm, float32 matrices, no sample (class)
- * weights, every weight still trainable (tfjs skips one frozen after compile, and refuses to
+ * True when this batch can take the fused step: wasm, a float32 input matrix, float32 or int32
+ * targets, no sample (class) weights, every weight still trainable (tfjs skips one frozen after compile, and refuses to
  * train none), no loss added to a layer.
  */
 function fitsFusedStep(tf: Tf, model: LayersModel, chain: ChainLink[], data: Tensor[]): boolean {
@@ -374,7 +374,8 @@ function fitsFusedStep(tf: Tf, model: LayersModel, chain: ChainLink[], data: Ten
   const weights = model.collectedTrainableWeights;
   if (weights.length === 0 || !weights.every((weight) => weight.read().trainable)) return false;
   if (model.layers.some((layer) => layer.losses.length > 0)) return false;
-  if (x.dtype !== 'float32' || y.dtype !== 'float32' || x.rank !== 2) return false;
+  // int32 targets (tf.oneHot's) go to the model's own loss, as in tfjs; the MSE head reads float32 only.
+  if (x.dtype !== 'float32' || (y.dtype !== 'float32' && y.dtype !== 'int32') || x.rank !== 2) return false;
   return x.shape[1] === (chain[0] as ChainLink).kernel.read().shape[0];
 }
 
