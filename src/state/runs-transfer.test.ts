@@ -1,6 +1,7 @@
 /**
  * The MLflow export on fake-indexeddb: the zip it hands to the browser holds the runs' file
- * store, and the progress it reports climbs from 0 to 1 (the Runs view shows it on the button).
+ * store, the progress it reports climbs from 0 to 1 (the Runs view shows it on the button), and
+ * one export runs at a time.
  */
 import { unzipSync, strFromU8 } from 'fflate';
 import { IDBFactory } from 'fake-indexeddb';
@@ -11,7 +12,7 @@ import { RunsRepository } from '../store/runs-repo';
 import { closeOpenedDatabases, openTodaysDatabase } from '../store/todays-database.fixture';
 import { downloadFile } from './download';
 import { showToast } from './app-store';
-import { exportRunsMlflowZip } from './runs-transfer';
+import { exportRunsMlflowZip, mlflowExport } from './runs-transfer';
 
 vi.mock('./download', () => ({ downloadFile: vi.fn() }));
 vi.mock('./app-store', () => ({ showToast: vi.fn() }));
@@ -38,7 +39,14 @@ describe('exportRunsMlflowZip', () => {
     for (const run of stored) await runs.apply([{ kind: 'start', run }, { kind: 'points', runId: run.id, series: loss(3_000) }]);
 
     const progress: number[] = [];
-    await exportRunsMlflowZip(runs, stored, (fraction) => progress.push(fraction));
+    const stopWatching = mlflowExport.subscribe(() => progress.push(mlflowExport.get().progress ?? Number.NaN));
+    const exporting = exportRunsMlflowZip(runs, stored);
+    // A second export while this one runs (a click after leaving the view and coming back) does nothing.
+    await exportRunsMlflowZip(runs, stored);
+    await exporting;
+    stopWatching();
+    expect(progress.pop()).toBeNaN(); // null again at the end: the button is enabled
+    expect(downloadFile).toHaveBeenCalledTimes(1);
 
     expect(progress[0]).toBe(0);
     expect(progress.at(-1)).toBe(1);
@@ -57,6 +65,7 @@ describe('exportRunsMlflowZip', () => {
     vi.spyOn(runs, 'points').mockRejectedValue(new Error('the database is gone'));
     await exportRunsMlflowZip(runs, [makeRun({ experiment: 'penguins', name: 'small' })]);
     expect(downloadFile).not.toHaveBeenCalled();
+    expect(mlflowExport.get().progress).toBeNull();
     expect(vi.mocked(showToast).mock.calls[0]?.[0]).toMatchObject({ tone: 'error', message: expect.stringContaining('the database is gone') });
   });
 });

@@ -12,6 +12,13 @@ import { showToast } from './app-store';
 import { downloadFile } from './download';
 import { toMlflowFileStore } from '../core/tracking/mlflow-export';
 import { zipFiles } from './artifact-export';
+import { createStore } from './create-store';
+
+/**
+ * How far the MLflow export has got (0 to 1), or null when none runs. It outlives the Runs view,
+ * which shows it on its button: leaving the view and coming back must not allow a second export.
+ */
+export const mlflowExport = createStore<{ progress: number | null }>({ progress: null });
 
 export function exportRunsCsv(runs: readonly Run[]): void {
   downloadFile('kiln-runs.csv', runsToCsv(runs), 'text/csv');
@@ -42,10 +49,12 @@ export async function importRunsJson(repository: RunsRepository, file: File): Pr
 /**
  * The runs shown as MLflow's file store (`mlruns/`, see core/tracking/mlflow-export.ts) in a zip:
  * unzip it and run `mlflow ui --backend-store-uri ./mlruns`. Keys MLflow would refuse are renamed,
- * and the toast says which. `onProgress` hears the fraction done (reading the points, then
- * zipping, which yields to the page as it goes), ending at 1.
+ * and the toast says which. Progress (reading the points, then zipping, which yields to the page
+ * as it goes) is in `mlflowExport`; a second call while one runs does nothing.
  */
-export async function exportRunsMlflowZip(repository: RunsRepository, runs: readonly Run[], onProgress: (fraction: number) => void = () => undefined): Promise<void> {
+export async function exportRunsMlflowZip(repository: RunsRepository, runs: readonly Run[]): Promise<void> {
+  if (mlflowExport.get().progress !== null) return;
+  const onProgress = (fraction: number) => mlflowExport.set({ progress: fraction });
   try {
     onProgress(0);
     const [experiments, points] = await Promise.all([repository.experiments(), repository.points(runs.map((run) => run.id))]);
@@ -60,6 +69,8 @@ export async function exportRunsMlflowZip(repository: RunsRepository, runs: read
     }
   } catch (error) {
     showToast({ tone: 'error', message: `Could not export the runs for MLflow: ${errorMessage(error)}` }, 12_000);
+  } finally {
+    mlflowExport.set({ progress: null });
   }
 }
 

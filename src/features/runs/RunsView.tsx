@@ -7,7 +7,8 @@ import { RunsTable } from './RunsTable';
 import { ComparePanel } from './ComparePanel';
 import { ObjectiveEditor } from './ObjectiveEditor';
 import { filterRuns } from './filter-runs';
-import { exportRunsCsv, exportRunsJson, exportRunsMlflowZip, importRunsJson } from '../../state/runs-transfer';
+import { exportRunsCsv, exportRunsJson, exportRunsMlflowZip, importRunsJson, mlflowExport } from '../../state/runs-transfer';
+import { useStore } from '../../state/create-store';
 
 /** Every tracked run: filter, sort, select, and compare. */
 export function RunsView() {
@@ -16,8 +17,7 @@ export function RunsView() {
   const experiments = useLiveQuery(() => repository?.experiments() ?? Promise.resolve([]), [repository]);
   const [experiment, setExperiment] = useState<string>('');
   const [query, setQuery] = useState('');
-  /** How far an MLflow export has got (0 to 1), or null when none is running. */
-  const [mlflowExport, setMlflowExport] = useState<number | null>(null);
+  const mlflowProgress = useStore(mlflowExport, (state) => state.progress);
   const [isStarredOnly, setIsStarredOnly] = useState(false);
   const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<ReadonlySet<RunId>>(new Set());
@@ -85,14 +85,11 @@ export function RunsView() {
             type="button"
             className="button"
             data-testid="export-runs-mlflow"
-            disabled={filtered.runs.length === 0 || mlflowExport !== null}
-            onClick={() => {
-              setMlflowExport(0);
-              void exportRunsMlflowZip(repository, filtered.runs, setMlflowExport).finally(() => setMlflowExport(null));
-            }}
+            disabled={filtered.runs.length === 0 || mlflowProgress !== null}
+            onClick={() => void exportRunsMlflowZip(repository, filtered.runs)}
             title="The runs shown in MLflow's mlruns/ file-store layout; unzip and run: mlflow ui --backend-store-uri ./mlruns"
           >
-            {mlflowExport === null ? 'Export MLflow (zip)' : `Exporting… ${Math.round(mlflowExport * 100)}%`}
+            {mlflowProgress === null ? 'Export MLflow (zip)' : `Exporting… ${Math.round(mlflowProgress * 100)}%`}
           </button>
           <button type="button" className="button" onClick={() => importInput.current?.click()}>Import JSON</button>
           <input
