@@ -19,7 +19,7 @@
  *                           random rows, 5 epochs, batch 256, Adam) in a Kiln cell vs in a bare
  *                           tfjs page (pages/bare-tfjs.html) given the kernel's own speed-ups of
  *                           tfjs (KILN_SPEED_UPS in lib/bare-tfjs.mjs), both WASM SIMD on one thread, in the
- *                           same browser, after two warm-up fits each, alternated over 8 rounds;
+ *                           same browser, after two warm-up fits each, alternated over 12 rounds;
  *                           median of the per-round ratios (≤ 1.10).
  *                           A third, stock bare page gives tfjs' own speed for scale
  *   training-speed-*        samples/s of that fit per backend offered by the toolbar, plus the bare
@@ -59,7 +59,7 @@ const TRIVIAL_OUTPUT = '2';
 const TRIVIAL_WARM_UPS = 5;
 const TRIVIAL_RUNS = 30;
 const FIRST_RUN_LOADS = 3;
-const TRAINING_ROUNDS = 8;
+const TRAINING_ROUNDS = 12;
 /** Unmeasured full fits per side before the rounds (see trainingRounds). */
 const TRAINING_WARM_UPS = 2;
 
