@@ -93,6 +93,18 @@ function expectClose(actual: number[] | undefined, expected: number[] | undefine
   });
 }
 
+/**
+ * Trains `build()` on the CPU backend (tfjs' own training) and on wasm, and expects the same
+ * weights and the same history for each of `keys`.
+ */
+async function expectTrainingAsOnCpu(build: () => tf.LayersModel, target: keyof Data, keys: string[] = ['loss']): Promise<{ cpu: Trained; wasm: Trained }> {
+  const cpu = await trainOn('cpu', build, target);
+  const wasm = await trainOn('wasm', build, target);
+  expectClose(wasm.weights, cpu.weights);
+  for (const key of keys) expectClose(wasm.history[key], cpu.history[key]);
+  return { cpu, wasm };
+}
+
 /** Runs `check` on wasm with each model the fused step takes (regressions, classifier) and its data. */
 async function withEachFusedModel(check: (model: tf.LayersModel, xs: tf.Tensor, target: tf.Tensor) => Promise<void>): Promise<void> {
   await tf.setBackend('wasm');
@@ -120,33 +132,20 @@ async function kernelsOfOneStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tenso
 
 describe('installWasmDenseTraining', () => {
   it('trains a regression MLP to the weights, losses and metrics of tfjs’ own training (CPU backend)', async () => {
-    const cpu = await trainOn('cpu', regression, 'ys');
-    const wasm = await trainOn('wasm', regression, 'ys');
-    expectClose(wasm.weights, cpu.weights);
-    expectClose(wasm.history['loss'], cpu.history['loss']);
-    expectClose(wasm.history['mae'], cpu.history['mae']);
+    await expectTrainingAsOnCpu(regression, 'ys', ['loss', 'mae']);
   });
 
   it('trains tanh and sigmoid hidden layers as tfjs does', async () => {
-    const cpu = await trainOn('cpu', smooth, 'ys');
-    const wasm = await trainOn('wasm', smooth, 'ys');
-    expectClose(wasm.weights, cpu.weights);
-    expectClose(wasm.history['loss'], cpu.history['loss']);
+    await expectTrainingAsOnCpu(smooth, 'ys');
   });
 
   it('trains a softmax classifier (functional model, Adam, accuracy) as tfjs does', async () => {
-    const cpu = await trainOn('cpu', classifier, 'labels');
-    const wasm = await trainOn('wasm', classifier, 'labels');
-    expectClose(wasm.weights, cpu.weights);
-    expectClose(wasm.history['loss'], cpu.history['loss']);
+    const { cpu, wasm } = await expectTrainingAsOnCpu(classifier, 'labels');
     expect(wasm.history['acc']).toEqual(cpu.history['acc']);
   });
 
   it('takes int32 one-hot labels (what tf.oneHot gives) as tfjs does', async () => {
-    const cpu = await trainOn('cpu', classifier, 'oneHotLabels');
-    const wasm = await trainOn('wasm', classifier, 'oneHotLabels');
-    expectClose(wasm.weights, cpu.weights);
-    expectClose(wasm.history['loss'], cpu.history['loss']);
+    await expectTrainingAsOnCpu(classifier, 'oneHotLabels');
   });
 
   it('runs a step without a gradient tape over the layers: none of their products go through the engine', async () => {
