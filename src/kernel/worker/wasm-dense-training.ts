@@ -23,8 +23,8 @@
  */
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf, WasmBackend } from './wasm-kernel-types';
-import { WASM_BACKEND } from './wasm-kernel-replacement';
-import { asBatchOfOne, moveOntoHeap } from './wasm-heap';
+import { WASM_BACKEND, runWasmKernel } from './wasm-kernel-replacement';
+import { matrixProduct, moveOntoHeap, type ProductActivation } from './wasm-heap';
 
 /** Marks tfjs-layers' LayersModel prototype once the fused step is routed. */
 const FUSED = Symbol('kiln.fusedDenseTraining');
@@ -117,22 +117,17 @@ type Backend = WasmBackend & { disposeData(dataId: object): void };
 
 /** Direct calls of the wasm backend's kernels, outside the engine, on tensors it holds. */
 class WasmKernels {
-  /** What the step allocated and has not handed to a tensor: freed at its end. */
-  private readonly temporaries = new Map<object, TensorInfo>();
+  /** The data the step allocated and has not handed to a tensor: freed at its end. */
+  private readonly temporaries = new Set<object>();
 
   constructor(
     private readonly tf: Tf,
     private readonly backend: Backend,
   ) {}
 
-  /**
-   * activation(a · b + bias) for matrices a [m, k] and b [k, n]: XNNPACK, no transposed operand;
-   * wasm's product applies relu (as a clamp) and sigmoid itself.
-   */
-  product(a: TensorInfo, b: TensorInfo, options: { bias?: TensorInfo | null; activation?: 'relu' | 'linear' | 'sigmoid' } = {}): TensorInfo {
-    const { bias = null, activation = 'linear' } = options;
-    const out = this.run('_FusedMatMul', { a: asBatchOfOne(a), b: asBatchOfOne(b), ...(bias ? { bias } : {}) }, { transposeA: false, transposeB: false, activation });
-    return this.keep({ dataId: out.dataId, dtype: 'float32', shape: [a.shape[0] as number, b.shape[1] as number] });
+  /** activation(a · b + bias) for matrices a [m, k] and b [k, n] (see matrixProduct). */
+  product(a: TensorInfo, b: TensorInfo, options: { bias?: TensorInfo | null; activation?: ProductActivation } = {}): TensorInfo {
+    return this.keep(matrixProduct(this.tf, this.backend as never, a, b, options));
   }
 
   /** tanh of a temporary, which it replaces (freed at once). */
@@ -173,19 +168,17 @@ class WasmKernels {
   }
 
   disposeTemporaries(): void {
-    for (const dataId of this.temporaries.keys()) this.backend.disposeData(dataId);
+    for (const dataId of this.temporaries) this.backend.disposeData(dataId);
     this.temporaries.clear();
   }
 
   private keep(info: TensorInfo): TensorInfo {
-    this.temporaries.set(info.dataId, info);
+    this.temporaries.add(info.dataId);
     return info;
   }
 
   private run(kernelName: string, inputs: KernelArgs['inputs'], attrs: object): TensorInfo {
-    const kernel = this.tf.getKernel(kernelName, WASM_BACKEND);
-    if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
-    return kernel.kernelFunc({ inputs, attrs: attrs as KernelArgs['attrs'], backend: this.backend as never }) as TensorInfo;
+    return runWasmKernel(this.tf, kernelName, inputs, attrs, this.backend as never);
   }
 }
 

@@ -16,7 +16,7 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { KernelArgs, TensorInfo, Tf } from './wasm-kernel-types';
 import { WASM_BACKEND } from './wasm-kernel-replacement';
-import { asBatchOfOne } from './wasm-heap';
+import { matrixProduct } from './wasm-heap';
 
 const KERNEL_NAME = 'KilnDense';
 /** The activations the fused product applies (XNNPACK clamps its output). */
@@ -28,15 +28,8 @@ type DenseAttrs = { activation: 'relu' | 'linear' };
 function denseForward(tf: Tf) {
   return ({ inputs, attrs, backend }: KernelArgs): TensorInfo => {
     const { x, kernel, bias } = inputs as { x: TensorInfo; kernel: TensorInfo; bias?: TensorInfo };
-    const product = tf.getKernel('_FusedMatMul', WASM_BACKEND);
-    if (!product) throw new Error('the wasm backend has no _FusedMatMul kernel');
     const { activation } = attrs as unknown as DenseAttrs;
-    const out = product.kernelFunc({
-      inputs: { a: asBatchOfOne(x), b: asBatchOfOne(kernel), ...(bias ? { bias } : {}) },
-      attrs: { transposeA: false, transposeB: false, activation },
-      backend,
-    }) as TensorInfo;
-    return { dataId: out.dataId, dtype: out.dtype, shape: [x.shape[0] as number, kernel.shape[1] as number] };
+    return matrixProduct(tf, backend, x, kernel, { bias: bias ?? null, activation });
   };
 }
 

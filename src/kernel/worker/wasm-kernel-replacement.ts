@@ -1,8 +1,9 @@
 /**
  * The one way the kernel's wasm modules (wasm-*.ts) swap a tfjs-backend-wasm kernel for their
- * own: look the stock kernel up, wrap it, register the wrapper in its place, once.
+ * own (look the stock kernel up, wrap it, register the wrapper in its place, once), and the one
+ * way they run one directly.
  */
-import type { KernelConfig, Tf } from './wasm-kernel-types';
+import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
 
 export const WASM_BACKEND = 'wasm';
 
@@ -21,4 +22,14 @@ export function replaceWasmKernel(tf: Tf, kernelName: string, replace: (stock: K
   replacements.add(replacement);
   tf.unregisterKernel(kernelName, WASM_BACKEND);
   tf.registerKernel(replacement);
+}
+
+/**
+ * Runs the wasm backend's `kernelName` kernel function directly: outside the engine, so no
+ * tape, no profiling and no tensor tracking; the caller owns the output.
+ */
+export function runWasmKernel(tf: Tf, kernelName: string, inputs: KernelArgs['inputs'], attrs: object, backend: KernelArgs['backend']): TensorInfo {
+  const kernel = tf.getKernel(kernelName, WASM_BACKEND);
+  if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
+  return kernel.kernelFunc({ inputs, attrs: attrs as KernelArgs['attrs'], backend }) as TensorInfo;
 }

@@ -11,17 +11,15 @@
  * rounding from the different summation order.
  */
 import type { KernelArgs, KernelConfig, TensorInfo, Tf } from './wasm-kernel-types';
-import { WASM_BACKEND, replaceWasmKernel } from './wasm-kernel-replacement';
+import { replaceWasmKernel, runWasmKernel } from './wasm-kernel-replacement';
 
 const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
 /** Swaps the last two axes of `x` with the backend's own Transpose kernel. */
 function transposeInner(tf: Tf, x: TensorInfo, backend: KernelArgs['backend']): TensorInfo {
-  const transpose = tf.getKernel('Transpose', WASM_BACKEND);
-  if (!transpose) throw new Error('the wasm backend has no Transpose kernel');
   const rank = x.shape.length;
   const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
-  return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as TensorInfo;
+  return runWasmKernel(tf, 'Transpose', { x }, { perm }, backend);
 }
 
 function withUntransposedOperands(tf: Tf, original: KernelConfig): KernelConfig['kernelFunc'] {
