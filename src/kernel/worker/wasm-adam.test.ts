@@ -31,6 +31,16 @@ async function train(backend: 'cpu' | 'wasm', optimizer: () => tf.Optimizer): Pr
   return { weights, kernels: profile.kernels.map((kernel) => kernel.name) };
 }
 
+/** On wasm, Adam minimising Σx² from [1, −2, 3], after one step (its moments exist then). */
+async function minimisingSquares() {
+  await tf.setBackend('wasm');
+  const variable = tf.variable(tf.tensor1d([1, -2, 3]));
+  const adam = tf.train.adam(0.1);
+  const step = () => adam.minimize(() => variable.square().sum());
+  step();
+  return { variable, adam, step };
+}
+
 describe('installWasmFusedAdam', () => {
   it('trains to the weights tfjs’ own Adam reaches, with far fewer kernels per batch', async () => {
     const settings = () => tf.train.adam(0.05, 0.8, 0.95, 1e-6);
@@ -45,11 +55,7 @@ describe('installWasmFusedAdam', () => {
   });
 
   it('leaves no tensors behind, however many steps run', async () => {
-    await tf.setBackend('wasm');
-    const variable = tf.variable(tf.tensor1d([1, -2, 3]));
-    const adam = tf.train.adam(0.1);
-    const step = () => adam.minimize(() => variable.square().sum());
-    step();
+    const { variable, adam, step } = await minimisingSquares();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) step();
     expect(tf.memory().numTensors).toBe(before);
@@ -60,11 +66,7 @@ describe('installWasmFusedAdam', () => {
   });
 
   it('updates the moments in place only while nothing else holds their data', async () => {
-    await tf.setBackend('wasm');
-    const variable = tf.variable(tf.tensor1d([1, -2, 3]));
-    const adam = tf.train.adam(0.1);
-    const step = () => adam.minimize(() => variable.square().sum());
-    step();
+    const { variable, adam, step } = await minimisingSquares();
     // getWeights: [iterations, first moment, second moment]; a reshape shares the moment's data.
     const firstMoment = (await adam.getWeights())[1]?.tensor as tf.Tensor;
     const copy = firstMoment.reshape([1, 3]);
